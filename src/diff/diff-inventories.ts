@@ -1,0 +1,175 @@
+// The changes between two inventories: each is every asset known as of one snapshot, in its latest
+// state up to it, marked seen in that snapshot or missing (ARCHITECTURE.md "Identity").
+//
+// Per asset:
+//   before        after              change
+//   absent        seen               added
+//   seen          absent / not seen  removed
+//   seen          seen               changed, if a compared field differs
+//   not seen      seen               changed, tag `returned` (plus any field changes)
+//   not seen      absent / not seen  nothing (it was already missing)
+//   absent        not seen           nothing (it came and went between the two)
+//
+// Tags: `moved` (display address changed), `firmware` (firmware or os changed), `renamed` (hostname
+// changed, ignoring case: DNS names are case-insensitive).
+//
+// Then an added asset and a removed asset at the same address with the same non-null hostname are
+// one `replaced` change (a printer swapped for a new one that took its name and lease). Only
+// address + hostname pair: anything looser would pair unrelated DHCP clients.
+
+import type { Change, ChangeKind, ChangeTag, FieldChange, InventoryEntry } from '../model/index.js';
+import { compareAddresses } from '../model/compare-addresses.js';
+
+/** The summary fields a diff compares, in the order they are reported. */
+export const COMPARED_FIELDS = [
+  'address',
+  'addresses',
+  'macs',
+  'hostname',
+  'vendor',
+  'model',
+  'serial',
+  'type',
+  'os',
+  'firmware',
+  'openPorts',
+] as const;
+export type ComparedField = (typeof COMPARED_FIELDS)[number];
+
+const KIND_ORDER: readonly ChangeKind[] = ['added', 'removed', 'replaced', 'changed'];
+const TAGS: readonly ChangeTag[] = ['moved', 'firmware', 'renamed', 'returned', 'replaced'];
+
+/** A field's value in comparable form: arrays as sorted sets, blank text as null. */
+function comparable(entry: InventoryEntry, field: ComparedField): unknown {
+  switch (field) {
+    case 'addresses':
+      return [...new Set(entry.addresses)].sort(compareAddresses);
+    case 'macs':
+      return [...new Set(entry.macs.map((m) => m.toLowerCase()))].sort();
+    case 'openPorts':
+      return [...new Set(entry.openPorts)].sort((a, b) => a - b);
+    default: {
+      const v = entry[field];
+      return v === undefined || v === '' ? null : v;
+    }
+  }
+}
+
+function sameValue(field: ComparedField, a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (field === 'hostname' && typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
+  return a === b;
+}
+
+/** Field-level differences between two states of one asset (or of an old and a new asset). */
+export function diffFields(before: InventoryEntry, after: InventoryEntry): FieldChange[] {
+  const fields: FieldChange[] = [];
+  for (const field of COMPARED_FIELDS) {
+    const b = comparable(before, field);
+    const a = comparable(after, field);
+    if (!sameValue(field, b, a)) fields.push({ field, before: b, after: a });
+  }
+  return fields;
+}
+
+function tagsFor(fields: readonly FieldChange[]): ChangeTag[] {
+  const changed = new Set(fields.map((f) => f.field));
+  const tags: ChangeTag[] = [];
+  if (changed.has('address')) tags.push('moved');
+  if (changed.has('firmware') || changed.has('os')) tags.push('firmware');
+  if (changed.has('hostname')) tags.push('renamed');
+  return tags;
+}
+
+/** The address a change sorts by: where the asset is now, or where it was last seen if removed. */
+function changeAddress(c: Change): string {
+  return (c.after ?? c.before)?.address ?? '';
+}
+
+function compareChanges(a: Change, b: Change): number {
+  return (
+    KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+    compareAddresses(changeAddress(a), changeAddress(b)) ||
+    a.assetId - b.assetId
+  );
+}
+
+export function diffInventories(before: readonly InventoryEntry[], after: readonly InventoryEntry[]): Change[] {
+  const beforeById = new Map(before.map((e) => [e.assetId, e]));
+  const afterById = new Map(after.map((e) => [e.assetId, e]));
+  const changes: Change[] = [];
+
+  for (const b of before) {
+    const a = afterById.get(b.assetId);
+    if (b.seen && (a === undefined || !a.seen)) {
+      changes.push({ kind: 'removed', assetId: b.assetId, tags: [], fields: [], before: b, after: a ?? null });
+    } else if (a !== undefined && a.seen) {
+      const fields = diffFields(b, a);
+      const tags = b.seen ? tagsFor(fields) : ['returned' as const, ...tagsFor(fields)];
+      if (tags.length > 0 || fields.length > 0) {
+        changes.push({ kind: 'changed', assetId: b.assetId, tags, fields, before: b, after: a });
+      }
+    }
+  }
+  for (const a of after) {
+    if (a.seen && !beforeById.has(a.assetId)) {
+      changes.push({ kind: 'added', assetId: a.assetId, tags: [], fields: [], before: null, after: a });
+    }
+  }
+
+  return pairReplacements(changes).sort(compareChanges);
+}
+
+/**
+ * Pairs added and removed assets at the same address with the same hostname into `replaced`.
+ * Deterministic: added assets in (address, id) order each take the lowest-id removed asset left.
+ */
+function pairReplacements(changes: Change[]): Change[] {
+  const key = (e: InventoryEntry): string | null =>
+    e.hostname === null || e.hostname.trim() === '' ? null : `${e.address}\u0000${e.hostname.trim().toLowerCase()}`;
+
+  const removedByKey = new Map<string, Change[]>();
+  for (const c of changes.filter((c) => c.kind === 'removed').sort((x, y) => x.assetId - y.assetId)) {
+    const k = key(c.before as InventoryEntry);
+    if (k === null) continue;
+    removedByKey.set(k, [...(removedByKey.get(k) ?? []), c]);
+  }
+
+  const paired = new Set<Change>();
+  const replacements: Change[] = [];
+  for (const added of changes.filter((c) => c.kind === 'added').sort(compareChanges)) {
+    const newEntry = added.after as InventoryEntry;
+    const k = key(newEntry);
+    const removed = k === null ? undefined : removedByKey.get(k)?.shift();
+    if (removed === undefined) continue;
+    const oldEntry = removed.before as InventoryEntry;
+    paired.add(added).add(removed);
+    replacements.push({
+      kind: 'replaced',
+      assetId: added.assetId,
+      replacedAssetId: removed.assetId,
+      tags: ['replaced'],
+      fields: diffFields(oldEntry, newEntry),
+      before: oldEntry,
+      after: newEntry,
+    });
+  }
+  return [...changes.filter((c) => !paired.has(c)), ...replacements];
+}
+
+export interface ChangeCounts {
+  total: number;
+  byKind: Record<ChangeKind, number>;
+  byTag: Record<ChangeTag, number>;
+}
+
+/** Counts of changes per kind and per tag (a change with two tags counts under both). */
+export function summarizeChanges(changes: readonly Change[]): ChangeCounts {
+  const byKind = Object.fromEntries(KIND_ORDER.map((k) => [k, 0])) as Record<ChangeKind, number>;
+  const byTag = Object.fromEntries(TAGS.map((t) => [t, 0])) as Record<ChangeTag, number>;
+  for (const c of changes) {
+    byKind[c.kind] += 1;
+    for (const t of c.tags) byTag[t] += 1;
+  }
+  return { total: changes.length, byKind, byTag };
+}

@@ -1,0 +1,67 @@
+// Numeric ordering of addresses, so that 10.0.0.9 sorts before 10.0.0.10.
+//
+// It lives in model/ (otherwise types only) because both inventory/ and diff/ need it and may import
+// nothing but model/: one pure function on a domain value, rather than two copies.
+
+/** IPv4 as an unsigned 32-bit number, or null if `s` is not a dotted quad. */
+function ipv4ToNumber(s: string): number | null {
+  const parts = s.split('.');
+  if (parts.length !== 4) return null;
+  let n = 0;
+  for (const p of parts) {
+    if (!/^\d{1,3}$/.test(p)) return null;
+    const octet = Number(p);
+    if (octet > 255) return null;
+    n = n * 256 + octet;
+  }
+  return n;
+}
+
+/** IPv6 as a 128-bit bigint, or null if `s` is not an IPv6 address (zone ids are ignored). */
+function ipv6ToBigInt(s: string): bigint | null {
+  let text = s.split('%')[0] ?? '';
+  if (!text.includes(':')) return null;
+  // An embedded IPv4 tail (::ffff:10.0.0.1) becomes two hex groups.
+  const lastColon = text.lastIndexOf(':');
+  const tail = text.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    const v4 = ipv4ToNumber(tail);
+    if (v4 === null) return null;
+    text = `${text.slice(0, lastColon + 1)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const rest = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  const missing = 8 - head.length - rest.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...rest];
+  let n = 0n;
+  for (const g of groups) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
+    n = (n << 16n) | BigInt(parseInt(g, 16));
+  }
+  return n;
+}
+
+/**
+ * Orders IPv4 addresses numerically, then IPv6 numerically, then anything else (a hostname that
+ * never resolved) as text. A total order, usable directly with Array.prototype.sort.
+ */
+export function compareAddresses(a: string, b: string): number {
+  const a4 = ipv4ToNumber(a);
+  const b4 = ipv4ToNumber(b);
+  if (a4 !== null || b4 !== null) {
+    if (a4 === null) return 1;
+    if (b4 === null) return -1;
+    return a4 - b4;
+  }
+  const a6 = ipv6ToBigInt(a);
+  const b6 = ipv6ToBigInt(b);
+  if (a6 !== null || b6 !== null) {
+    if (a6 === null) return 1;
+    if (b6 === null) return -1;
+    return a6 < b6 ? -1 : a6 > b6 ? 1 : 0;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
