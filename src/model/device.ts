@@ -75,4 +75,6 @@ export interface InventoryEntry extends DeviceSummary {
   seen: boolean;
   firstSeenAt: string;
   lastSeenAt: string;
+  /** The full merged facts, when asked for (JSON export). */
+  facts?: Facts;
 }

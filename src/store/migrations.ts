@@ -1,0 +1,84 @@
+// Forward-only numbered migrations, applied on open. `PRAGMA user_version` holds the number of the
+// last one applied; each runs in its own transaction with the version bump, so a crash mid-way
+// leaves the previous version intact.
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'snapshots, assets, per-snapshot device records and their MACs',
+    sql: `
+      CREATE TABLE snapshots (
+        id            INTEGER PRIMARY KEY,
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        status        TEXT NOT NULL CHECK (status IN ('running','complete','interrupted','failed')),
+        label         TEXT,
+        targets       TEXT NOT NULL,
+        scanners      TEXT NOT NULL,
+        options       TEXT NOT NULL,
+        counts        TEXT NOT NULL,
+        tool_version  TEXT NOT NULL,
+        pid           INTEGER,
+        host          TEXT
+      );
+      CREATE INDEX snapshots_status_started ON snapshots (status, started_at);
+
+      -- An asset is only an identity; its state lives in the records of the snapshots that saw it.
+      CREATE TABLE assets (
+        id                  INTEGER PRIMARY KEY,
+        created_snapshot_id INTEGER NOT NULL REFERENCES snapshots (id),
+        created_at          TEXT NOT NULL
+      );
+
+      CREATE TABLE records (
+        id              INTEGER PRIMARY KEY,
+        snapshot_id     INTEGER NOT NULL REFERENCES snapshots (id),
+        asset_id        INTEGER NOT NULL REFERENCES assets (id),
+        seen_at         TEXT NOT NULL,
+        address         TEXT NOT NULL,
+        address_num     INTEGER,
+        addresses       TEXT NOT NULL,
+        macs            TEXT NOT NULL,
+        hostname        TEXT,
+        vendor          TEXT,
+        model           TEXT,
+        serial          TEXT,
+        type            TEXT,
+        os              TEXT,
+        firmware        TEXT,
+        smbios_uuid     TEXT,
+        snmp_engine_id  TEXT,
+        open_ports      TEXT NOT NULL,
+        facts           TEXT NOT NULL,
+        statuses        TEXT NOT NULL,
+        evidence        TEXT NOT NULL,
+        conflicts       TEXT NOT NULL,
+        UNIQUE (snapshot_id, asset_id)
+      );
+      CREATE INDEX records_asset ON records (asset_id, snapshot_id);
+      CREATE INDEX records_address ON records (address_num);
+      CREATE INDEX records_vendor ON records (vendor);
+      CREATE INDEX records_model ON records (model);
+      CREATE INDEX records_serial ON records (serial);
+      CREATE INDEX records_type ON records (type);
+      CREATE INDEX records_hostname ON records (hostname);
+
+      CREATE TABLE record_macs (
+        record_id   INTEGER NOT NULL REFERENCES records (id),
+        snapshot_id INTEGER NOT NULL,
+        asset_id    INTEGER NOT NULL,
+        mac         TEXT NOT NULL,
+        PRIMARY KEY (record_id, mac)
+      );
+      CREATE INDEX record_macs_mac ON record_macs (mac);
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,62 @@
+// Table types for kysely. JSON columns are stored as TEXT and parsed at the edge of the store.
+import type { Generated } from 'kysely';
+
+export interface SnapshotsTable {
+  id: Generated<number>;
+  started_at: string;
+  finished_at: string | null;
+  status: string;
+  label: string | null;
+  targets: string;
+  scanners: string;
+  options: string;
+  counts: string;
+  tool_version: string;
+  pid: number | null;
+  host: string | null;
+}
+
+export interface AssetsTable {
+  id: number;
+  created_snapshot_id: number;
+  created_at: string;
+}
+
+export interface RecordsTable {
+  id: Generated<number>;
+  snapshot_id: number;
+  asset_id: number;
+  seen_at: string;
+  address: string;
+  address_num: number | null;
+  addresses: string;
+  macs: string;
+  hostname: string | null;
+  vendor: string | null;
+  model: string | null;
+  serial: string | null;
+  type: string | null;
+  os: string | null;
+  firmware: string | null;
+  smbios_uuid: string | null;
+  snmp_engine_id: string | null;
+  open_ports: string;
+  facts: string;
+  statuses: string;
+  evidence: string;
+  conflicts: string;
+}
+
+export interface RecordMacsTable {
+  record_id: number;
+  snapshot_id: number;
+  asset_id: number;
+  mac: string;
+}
+
+export interface Database {
+  snapshots: SnapshotsTable;
+  assets: AssetsTable;
+  records: RecordsTable;
+  record_macs: RecordMacsTable;
+}
