@@ -1,0 +1,91 @@
+import { diffInventories, summarizeChanges } from '../../diff/diff-inventories.js';
+import type { Change, InventoryEntry, Snapshot } from '../../model/index.js';
+import { UsageError } from '../../model/index.js';
+import { openExistingStore, type GlobalOptions } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import type { Output } from '../output.js';
+import { clean } from '../render-table.js';
+import { resolveSnapshot } from '../snapshot-ref.js';
+
+export interface DiffFlags extends GlobalOptions {
+  exitCode?: boolean;
+}
+
+export async function diffCommand(from: string | undefined, to: string | undefined, flags: DiffFlags, output: Output): Promise<number> {
+  const store = openExistingStore(flags);
+  try {
+    const toSnap = await resolveSnapshot(store, to ?? 'latest');
+    let fromSnap: Snapshot;
+    if (from !== undefined) {
+      fromSnap = await resolveSnapshot(store, from);
+    } else {
+      const previous = await store.latestComplete(1);
+      if (!previous) throw new UsageError('diff needs two complete snapshots and there is only one; scan again later, or name two snapshots');
+      fromSnap = previous;
+    }
+    if (fromSnap.id === toSnap.id) throw new UsageError(`both sides are snapshot ${fromSnap.id}; name two different snapshots`);
+    const [before, after] = await Promise.all([store.inventoryAsOf(fromSnap.id), store.inventoryAsOf(toSnap.id)]);
+    const changes = diffInventories(before, after);
+    const counts = summarizeChanges(changes);
+    if (flags.json) {
+      output.out(
+        JSON.stringify(
+          {
+            from: { id: fromSnap.id, startedAt: fromSnap.startedAt },
+            to: { id: toSnap.id, startedAt: toSnap.startedAt },
+            counts,
+            changes,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else {
+      output.out(renderChanges(fromSnap, toSnap, changes, output));
+    }
+    return flags.exitCode && changes.length > 0 ? EXIT.changes : EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}
+
+const MARK: Record<Change['kind'], string> = { added: '+', removed: '-', replaced: '!', changed: '~' };
+
+export function renderChanges(from: Snapshot, to: Snapshot, changes: Change[], output: Output): string {
+  const lines = [`snapshot ${from.id} (${from.startedAt.slice(0, 19)}) -> snapshot ${to.id} (${to.startedAt.slice(0, 19)})`];
+  for (const c of changes) {
+    const entry = (c.after ?? c.before)!;
+    const tags = c.tags.length > 0 ? `  [${c.tags.join(', ')}]` : '';
+    const replaced = c.replacedAssetId !== undefined ? ` (replaces asset ${c.replacedAssetId})` : '';
+    const colour = c.kind === 'added' ? 'green' : c.kind === 'removed' ? 'red' : 'yellow';
+    lines.push(
+      output.style(colour, `${MARK[c.kind]} ${c.kind.padEnd(8)} asset ${c.assetId}${replaced}`) +
+        `  ${describe(entry)}${c.kind === 'removed' && c.after && !c.after.seen ? `  last seen ${c.after.lastSeenAt.slice(0, 19)}` : ''}${tags}`,
+    );
+    if (c.kind === 'changed' || c.kind === 'replaced') {
+      for (const f of c.fields) lines.push(`      ${f.field}: ${show(f.before)} -> ${show(f.after)}`);
+    }
+  }
+  const counts = summarizeChanges(changes);
+  const tagText = Object.entries(counts.byTag)
+    .filter(([, n]) => n > 0)
+    .map(([t, n]) => `${n} ${t}`)
+    .join(', ');
+  lines.push(
+    changes.length === 0
+      ? 'no changes'
+      : `${counts.byKind.added} added, ${counts.byKind.removed} removed, ${counts.byKind.replaced} replaced, ${counts.byKind.changed} changed` +
+          (tagText ? ` (${tagText})` : ''),
+  );
+  return lines.join('\n') + '\n';
+}
+
+function describe(e: InventoryEntry): string {
+  return [e.address, e.hostname, e.type, e.vendor, e.model].filter(Boolean).map((v) => clean(v)).join(' ');
+}
+
+function show(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '(none)';
+  if (Array.isArray(value)) return value.length === 0 ? '(none)' : clean(value.join(' '));
+  return clean(String(value));
+}

@@ -1,0 +1,158 @@
+// The commander program. Each command's module is imported only when that command runs, so
+// `netcensus --help` and every cron start stay fast (no SQLite, kysely or zod on the start-up path).
+// This file holds the one top-level catch that maps errors to exit codes.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { processOutput, type Output } from './output.js';
+import { EXIT, exitCodeFor, formatError } from './exit-codes.js';
+import { VERSION } from './version.js';
+
+export async function main(argv: string[]): Promise<void> {
+  const output = processOutput();
+  const program = buildProgram(output);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander already printed its message (usage errors) or help/version (exit 0).
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    output.err(`netcensus: ${formatError(error)}\n`);
+    process.exitCode = exitCodeFor(error);
+  }
+}
+
+export function buildProgram(output: Output): Command {
+  const program = new Command('netcensus')
+    .description('Take a census of your IT: sweep networks, identify what answers, keep every scan as a\nsnapshot, diff inventories between dates and export them for audits.')
+    .version(VERSION, '-V, --version')
+    .addOption(new Option('--db <path>', 'SQLite database (default: $XDG_DATA_HOME/netcensus/inventory.db)').env('NETCENSUS_DB'))
+    .option('--config <file>', 'config file (default: ./netcensus.yaml, then $XDG_CONFIG_HOME/netcensus/config.yaml)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => output.out(s),
+      writeErr: (s) => output.err(s),
+      outputError: (s, write) => write(s.replace(/^error: /, 'netcensus: ')),
+    })
+    .addHelpText(
+      'after',
+      `
+Snapshots are named by id, "latest", "latest~N" (N before the latest) or a date YYYY-MM-DD
+(the last complete snapshot on or before that day).
+
+Exit codes: 0 done; 1 done and --exit-code found changes; 2 usage or config error;
+3 scan completed but named targets failed beyond the threshold; 4 another scan holds the lock;
+130/143 interrupted by SIGINT/SIGTERM.
+
+Examples:
+  netcensus scan 192.168.1.0/24 --label "office, first pass"
+  netcensus scan --profile office
+  netcensus diff 2025-12-31 latest
+  netcensus export --format csv --out inventory.csv`,
+    );
+
+  program
+    .command('scan')
+    .summary('sweep targets and store a snapshot')
+    .description(
+      'Sweep the targets (TCP connect to a short port list; a refused connection also proves a host alive),\n' +
+        'look up names, identify each device, and store the run as a snapshot.',
+    )
+    .argument('[targets...]', 'IPv4 address, CIDR (10.0.0.0/24), range (10.0.0.1-10.0.0.50 or 10.0.0.1-50), hostname, or @file')
+    .option('-p, --profile <name>', 'use a named profile from the config file')
+    .option('-x, --exclude <targets...>', 'leave these addresses, CIDRs or ranges out')
+    .option('--ports <list>', 'TCP ports to probe, comma-separated (default 22,80,135,139,443,445,515,631,3389,9100)', parsePortList)
+    .option('--timeout <ms>', 'connect timeout per probe in milliseconds (default 1000)', intBetween('--timeout', 10, 60_000))
+    .option('--concurrency <n>', 'sockets in flight at most (default 256)', intBetween('--concurrency', 1, 20_000))
+    .option('--max-hosts <n>', 'refuse targets covering more addresses than this (default 65536)', intBetween('--max-hosts', 1, 2 ** 32))
+    .option('--label <text>', 'a note stored with the snapshot')
+    .option('--no-dns', 'skip reverse DNS lookups')
+    .option('--dns-server <addr...>', 'resolvers for reverse DNS (ip or ip:port) instead of the system ones')
+    .option('--fail-threshold <pct>', 'exit 3 when more than this % of named hosts fail (default 50)', intBetween('--fail-threshold', 0, 100))
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--json', 'print the run summary as JSON')
+    .action(async (targets: string[], opts, cmd: Command) => {
+      const { scanCommand } = await import('./commands/scan.js');
+      process.exitCode = await scanCommand(targets, { ...cmd.optsWithGlobals(), ...opts }, output);
+    });
+
+  program
+    .command('snapshots')
+    .summary('list the stored runs')
+    .option('--json', 'print JSON')
+    .action(async (opts, cmd: Command) => {
+      const { snapshotsCommand } = await import('./commands/snapshots.js');
+      process.exitCode = await snapshotsCommand({ ...cmd.optsWithGlobals(), ...opts }, output);
+    });
+
+  program
+    .command('assets')
+    .summary('list the inventory as of a snapshot (default: latest)')
+    .argument('[snapshot]', 'snapshot id, latest, latest~N or YYYY-MM-DD', 'latest')
+    .option('-t, --type <type>', 'only this type (printer, switch, server, ...)')
+    .option('--vendor <text>', 'only vendors containing this text')
+    .option('-s, --search <text>', 'address, hostname, vendor, model, serial or MAC containing this text')
+    .option('--json', 'print JSON')
+    .action(async (snapshot: string, opts, cmd: Command) => {
+      const { assetsCommand } = await import('./commands/assets.js');
+      process.exitCode = await assetsCommand(snapshot, { ...cmd.optsWithGlobals(), ...opts }, output);
+    });
+
+  program
+    .command('asset')
+    .summary("one asset's history and the evidence of each match")
+    .argument('<id>', 'asset id (from "netcensus assets")', intBetween('asset id', 1, Number.MAX_SAFE_INTEGER))
+    .option('--json', 'print JSON')
+    .action(async (id: number, opts, cmd: Command) => {
+      const { assetCommand } = await import('./commands/asset.js');
+      process.exitCode = await assetCommand(id, { ...cmd.optsWithGlobals(), ...opts }, output);
+    });
+
+  program
+    .command('diff')
+    .summary('what was added, removed or changed between two snapshots')
+    .argument('[from]', 'snapshot id, latest~N or YYYY-MM-DD (default: the one before the latest)')
+    .argument('[to]', 'snapshot (default: latest)')
+    .option('--exit-code', 'exit 1 when there are changes')
+    .option('--json', 'print JSON')
+    .action(async (from: string | undefined, to: string | undefined, opts, cmd: Command) => {
+      const { diffCommand } = await import('./commands/diff.js');
+      process.exitCode = await diffCommand(from, to, { ...cmd.optsWithGlobals(), ...opts }, output);
+    });
+
+  program
+    .command('export')
+    .summary('write the inventory as of a snapshot as CSV or JSON')
+    .argument('[snapshot]', 'snapshot id, latest, latest~N or YYYY-MM-DD', 'latest')
+    .addOption(new Option('-f, --format <format>', 'file format').choices(['csv', 'json']).default('csv'))
+    .option('-o, --out <file>', 'write here instead of stdout')
+    .action(async (snapshot: string, opts, cmd: Command) => {
+      const { exportCommand } = await import('./commands/export.js');
+      process.exitCode = await exportCommand(snapshot, { ...cmd.optsWithGlobals(), ...opts }, output);
+    });
+
+  return program;
+}
+
+function intBetween(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} takes a whole number from ${min} to ${max}, not "${value}".`);
+    }
+    return n;
+  };
+}
+
+function parsePortList(value: string): number[] {
+  const ports = value.split(',').map((p) => p.trim()).filter(Boolean);
+  if (ports.length === 0) throw new InvalidArgumentError('give at least one port, e.g. --ports 22,80,443.');
+  return ports.map((p) => {
+    const n = Number(p);
+    if (!/^\d+$/.test(p) || n < 1 || n > 65535) {
+      throw new InvalidArgumentError(`port "${p}" is not a number from 1 to 65535; write e.g. --ports 22,80,443.`);
+    }
+    return n;
+  });
+}
