@@ -9,13 +9,12 @@ import {
   resolveIdentity,
   type AssetIndex,
 } from '../inventory/identity.js';
+import { identify } from '../identify/index.js';
 import { mergeFacts, mergeObservations } from '../inventory/merge-observations.js';
 import { summarize } from '../inventory/summarize.js';
 import type { DeviceRecord, Observation, SnapshotCounts, SnapshotStatus, TargetSet } from '../model/index.js';
-import { tcpDiscoverer } from '../scan/discover/tcp/index.js';
-import { dnsInterrogator } from '../scan/dns/index.js';
+import { buildDiscoverer, buildInterrogators } from '../scan/registry.js';
 import { runPipeline, type PipelineEvent } from '../scan/pipeline.js';
-import type { Interrogator } from '../scan/scanner.js';
 import type { InventoryStore, RecordRow } from '../store/inventory-store.js';
 import { countAddresses, hostnamesOf, iterateAddresses, ipToInt } from '../targets/index.js';
 import { VERSION } from './version.js';
@@ -62,14 +61,8 @@ const BATCH_MS = 1000;
 export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSummary> {
   const { settings } = input;
   const started = deps.now();
-  const interrogators: Interrogator[] = settings.dnsEnabled
-    ? [dnsInterrogator({ timeoutMs: settings.dnsTimeoutMs, servers: settings.dnsServers })]
-    : [];
-  const discoverer = tcpDiscoverer({
-    ports: settings.ports,
-    timeoutMs: settings.connectTimeoutMs,
-    concurrency: settings.concurrency,
-  });
+  const interrogators = buildInterrogators(settings);
+  const discoverer = buildDiscoverer(settings);
 
   const begun = await deps.store.beginSnapshot(
     {
@@ -133,7 +126,9 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
     for await (const result of results) {
       const targetName = hostnameOf.get(result.address);
       const observations = targetName ? [...result.observations, targetNameObservation(result.address, targetName, deps.now())] : result.observations;
-      for (const record of mergeObservations(observations)) await writer.add(record, deps.now().toISOString());
+      for (const record of mergeObservations(observations)) {
+        await writer.add({ ...record, facts: identify(record.facts) }, deps.now().toISOString());
+      }
       progress.stored = counts.records;
       deps.onProgress?.(progress);
     }
