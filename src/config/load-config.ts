@@ -2,7 +2,7 @@
 // $XDG_CONFIG_HOME/netcensus/config.yaml. A missing default file is fine; a missing --config is not.
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, UsageError } from '../model/index.js';
 import { configSchema, formatIssues, type ConfigFile } from './schema.js';
 
@@ -45,11 +45,12 @@ function readText(path: string): string {
 
 /** Parses YAML text and validates it; every problem is reported, as "path: message". */
 export function parseConfig(text: string, origin: string): ConfigFile {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter: lines });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       origin,
-      doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`),
+      doc.errors.map((e) => `line ${lines.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`),
     );
   }
   const data = doc.toJS() ?? {};
