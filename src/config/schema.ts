@@ -6,6 +6,47 @@ export const DEFAULT_PORTS = [22, 80, 135, 139, 443, 445, 515, 631, 3389, 9100] 
 
 const port = z.number().int().min(1).max(65535);
 
+/** A secret: literal text, or a reference resolved at scan time ("env:VAR", "file:PATH"). */
+const secret = z.string().min(1, 'a secret cannot be empty');
+
+export const SNMP_AUTH_PROTOCOLS = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
+export const SNMP_PRIV_PROTOCOLS = ['des', 'aes', 'aes256'] as const;
+
+const snmpV3UserSchema = z
+  .object({
+    /** The name --snmp-v3 selects; defaults to the user name. */
+    name: z.string().regex(/^[A-Za-z0-9_.@-]+$/, 'names use letters, digits, _ . @ -').optional(),
+    user: z.string().min(1),
+    authProtocol: z.enum(SNMP_AUTH_PROTOCOLS).optional(),
+    authKey: secret.optional(),
+    privProtocol: z.enum(SNMP_PRIV_PROTOCOLS).optional(),
+    privKey: secret.optional(),
+    context: z.string().optional(),
+  })
+  .strict()
+  .refine((u) => !u.privProtocol || (u.authProtocol && u.authKey), { message: 'privacy needs authProtocol and authKey too (authPriv)' })
+  .refine((u) => !u.authProtocol || u.authKey, { message: 'authProtocol needs authKey' })
+  .refine((u) => !u.privProtocol || u.privKey, { message: 'privProtocol needs privKey' });
+export type SnmpV3UserInput = z.infer<typeof snmpV3UserSchema>;
+
+const snmpSettingsSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    port: port.optional(),
+    /** v1/v2c communities, tried in order after any v3 users (literal, env:VAR or file:PATH). */
+    communities: z.array(secret).optional(),
+    /** "v2c" (default) or "v1" for the communities. */
+    version: z.enum(['v1', 'v2c']).optional(),
+    v3: z.array(snmpV3UserSchema).optional(),
+    timeoutMs: z.number().int().min(50).max(60_000).optional(),
+    retries: z.number().int().min(0).max(5).optional(),
+    /** Time budget for one device, all walks included. */
+    deviceBudgetMs: z.number().int().min(500).max(600_000).optional(),
+    /** Devices interrogated at once (one UDP socket each). */
+    maxSessions: z.number().int().min(1).max(1024).optional(),
+  })
+  .strict();
+
 /** Settings a profile may override. */
 export const scanSettingsSchema = z
   .object({
@@ -32,6 +73,18 @@ export const scanSettingsSchema = z
       .optional(),
     /** Exit 3 when more than this percentage of the named hosts (hostnames, single addresses) fail. */
     failThreshold: z.number().min(0).max(100).optional(),
+    snmp: snmpSettingsSchema.optional(),
+    discovery: z
+      .object({
+        /** Probes (datagrams and connects) per second at most. */
+        rate: z.number().int().min(1).max(100_000).optional(),
+        icmp: z.boolean().optional(),
+        arp: z.boolean().optional(),
+        /** How long a local address may take to answer ARP before it counts as absent. */
+        arpWaitMs: z.number().int().min(100).max(10_000).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -58,6 +111,26 @@ export interface ScanSettings {
   dnsEnabled: boolean;
   dnsServers: string[];
   failThreshold: number;
+  snmp: SnmpSettings;
+  rate: number;
+  icmp: boolean;
+  arp: boolean;
+  arpWaitMs: number;
+}
+
+/** SNMP settings with secrets still as written (literal, env:, file:); see config/credentials.ts. */
+export interface SnmpSettings {
+  enabled: boolean;
+  port: number;
+  communities: string[];
+  version: 'v1' | 'v2c';
+  v3: SnmpV3UserInput[];
+  /** Only these v3 users (by name), from --snmp-v3; null = all configured. */
+  v3Only: string[] | null;
+  timeoutMs: number;
+  retries: number;
+  deviceBudgetMs: number;
+  maxSessions: number;
 }
 
 export const DEFAULT_SCAN_SETTINGS: ScanSettings = {
@@ -72,6 +145,22 @@ export const DEFAULT_SCAN_SETTINGS: ScanSettings = {
   dnsEnabled: true,
   dnsServers: [],
   failThreshold: 50,
+  snmp: {
+    enabled: true,
+    port: 161,
+    communities: [],
+    version: 'v2c',
+    v3: [],
+    v3Only: null,
+    timeoutMs: 1500,
+    retries: 1,
+    deviceBudgetMs: 30_000,
+    maxSessions: 64,
+  },
+  rate: 10_000,
+  icmp: true,
+  arp: true,
+  arpWaitMs: 3000,
 };
 
 /** Applies one layer of settings (file, profile, or flags) over another. */
@@ -88,6 +177,27 @@ export function applySettings(base: ScanSettings, layer: ScanSettingsInput): Sca
     dnsEnabled: layer.dns?.enabled ?? base.dnsEnabled,
     dnsServers: layer.dns?.servers ?? base.dnsServers,
     failThreshold: layer.failThreshold ?? base.failThreshold,
+    snmp: applySnmpSettings(base.snmp, layer.snmp),
+    rate: layer.discovery?.rate ?? base.rate,
+    icmp: layer.discovery?.icmp ?? base.icmp,
+    arp: layer.discovery?.arp ?? base.arp,
+    arpWaitMs: layer.discovery?.arpWaitMs ?? base.arpWaitMs,
+  };
+}
+
+function applySnmpSettings(base: SnmpSettings, layer: ScanSettingsInput['snmp']): SnmpSettings {
+  if (!layer) return base;
+  return {
+    enabled: layer.enabled ?? base.enabled,
+    port: layer.port ?? base.port,
+    communities: layer.communities ?? base.communities,
+    version: layer.version ?? base.version,
+    v3: layer.v3 ?? base.v3,
+    v3Only: base.v3Only,
+    timeoutMs: layer.timeoutMs ?? base.timeoutMs,
+    retries: layer.retries ?? base.retries,
+    deviceBudgetMs: layer.deviceBudgetMs ?? base.deviceBudgetMs,
+    maxSessions: layer.maxSessions ?? base.maxSessions,
   };
 }
 

@@ -64,6 +64,8 @@ const SCALAR_KEYS: readonly ScalarKey[] = [
   'description',
 ];
 
+const MERGED_ELSEWHERE: ReadonlySet<string> = new Set([...SCALAR_KEYS, 'macs', 'hostnames', 'liveness', 'openPorts']);
+
 /** Observations ordered by scanner rank, stable within a scanner. */
 function rankObservations(observations: readonly Observation[], priority: readonly string[]): Observation[] {
   const rank = new Map<string, number>();
@@ -94,6 +96,11 @@ export function mergeFacts(observations: readonly Observation[], priority: reado
         // Each key's value type matches its own key; TypeScript cannot see that through the union.
         (merged as Record<ScalarKey, Sourced<string>>)[key] = { ...(field as Sourced<string>) };
       }
+    }
+    // Detail fields (SNMP tables, raw identification data, and any added later): first present wins.
+    for (const key of Object.keys(facts) as (keyof Facts)[]) {
+      if (MERGED_ELSEWHERE.has(key) || merged[key] !== undefined || facts[key] === undefined) continue;
+      (merged as Record<string, unknown>)[key] = facts[key];
     }
     for (const m of facts.macs ?? []) {
       // Duplicate = same MAC (in any spelling) from the same source.

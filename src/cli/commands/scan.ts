@@ -2,10 +2,14 @@
 // database is opened, so a typo never leaves a snapshot behind.
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { resolveSnmpCredentials } from '../../config/credentials.js';
+import { DefinitionError, parseDefinitionFile, type LoadedProductLine } from '../../identify/index.js';
+import { findTools } from '../../scan/tools.js';
 import { loadConfig } from '../../config/load-config.js';
 import { applySettings, DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../config/schema.js';
-import { UsageError } from '../../model/index.js';
+import { ConfigError, UsageError } from '../../model/index.js';
 import { buildTargetSet, readTargetFile } from '../../targets/index.js';
 import { openStoreForWriting, type GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -24,10 +28,19 @@ export interface ScanFlags extends GlobalOptions {
   dnsServer?: string[];
   failThreshold?: number;
   quiet?: boolean;
+  rate?: number;
+  icmp?: boolean;
+  arp?: boolean;
+  arpWait?: number;
+  community?: string[];
+  snmpV3?: string[];
+  snmpPort?: number;
+  snmpTimeout?: number;
+  snmp?: boolean;
 }
 
 export async function scanCommand(args: string[], flags: ScanFlags, output: Output): Promise<number> {
-  const settings = resolveSettings(flags);
+  const { settings, configDir } = resolveSettings(flags);
   const targetTexts = await expandTargetFiles(args.length > 0 ? args : settings.targets);
   if (targetTexts.length === 0) {
     throw new UsageError(
@@ -37,6 +50,10 @@ export async function scanCommand(args: string[], flags: ScanFlags, output: Outp
     );
   }
   const targetSet = buildTargetSet(targetTexts, await expandTargetFiles(settings.exclude), { maxHosts: settings.maxHosts });
+
+  const credentials = settings.snmp.enabled
+    ? resolveSnmpCredentials(settings.snmp, { env: process.env, baseDir: configDir })
+    : [];
 
   const store = openStoreForWriting(flags);
   const controller = new AbortController();
@@ -55,9 +72,10 @@ export async function scanCommand(args: string[], flags: ScanFlags, output: Outp
   let summary: ScanSummary;
   try {
     summary = await runScan(
-      { settings, targetSet, targetTexts, profile: flags.profile ?? null },
+      { settings, targetSet, targetTexts, profile: flags.profile ?? null, credentials, vendorDefinitions: loadUserDefinitions(configDir) },
       {
         store,
+        tools: findTools(),
         now: () => new Date(),
         signal: controller.signal,
         pid: process.pid,
@@ -76,6 +94,7 @@ export async function scanCommand(args: string[], flags: ScanFlags, output: Outp
   if (flags.json) output.out(JSON.stringify(summary, null, 2) + '\n');
   else if (!flags.quiet) output.err(summaryLine(summary) + '\n');
   if (!flags.quiet) {
+    for (const w of summary.discovery.warnings) output.err(`netcensus: warning: ${w}\n`);
     for (const f of summary.failedTargets) output.err(`netcensus: ${f.target}: ${f.reason}\n`);
   }
   if (signalExit) return signalExit;
@@ -83,8 +102,9 @@ export async function scanCommand(args: string[], flags: ScanFlags, output: Outp
   return summary.failedTargets.length > 0 && failedPct > settings.failThreshold ? EXIT.targetsFailed : EXIT.ok;
 }
 
-function resolveSettings(flags: ScanFlags): ScanSettings {
+function resolveSettings(flags: ScanFlags): { settings: ScanSettings; configDir: string } {
   const { config, path } = loadConfig({ explicit: flags.config, cwd: process.cwd(), env: process.env });
+  const configDir = path ? dirname(path) : process.cwd();
   let settings = applySettings(DEFAULT_SCAN_SETTINGS, config);
   if (flags.profile) {
     const profile = config.profiles?.[flags.profile];
@@ -97,7 +117,7 @@ function resolveSettings(flags: ScanFlags): ScanSettings {
     }
     settings = applySettings(settings, profile);
   }
-  return applySettings(settings, {
+  const withFlags = applySettings(settings, {
     ...(flags.exclude ? { exclude: flags.exclude } : {}),
     ...(flags.ports ? { ports: flags.ports } : {}),
     ...(flags.timeout ? { timeouts: { connectMs: flags.timeout } } : {}),
@@ -106,7 +126,42 @@ function resolveSettings(flags: ScanFlags): ScanSettings {
     ...(flags.label !== undefined ? { label: flags.label } : {}),
     ...(flags.dns === false || flags.dnsServer ? { dns: { ...(flags.dns === false ? { enabled: false } : {}), ...(flags.dnsServer ? { servers: flags.dnsServer } : {}) } } : {}),
     ...(flags.failThreshold !== undefined ? { failThreshold: flags.failThreshold } : {}),
+    ...(flags.rate !== undefined || flags.icmp === false || flags.arp === false || flags.arpWait !== undefined
+      ? {
+          discovery: {
+            ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
+            ...(flags.icmp === false ? { icmp: false } : {}),
+            ...(flags.arp === false ? { arp: false } : {}),
+            ...(flags.arpWait !== undefined ? { arpWaitMs: flags.arpWait } : {}),
+          },
+        }
+      : {}),
   });
+  return { settings: applySnmpFlags(withFlags, flags), configDir };
+}
+
+/** --community (replaces the configured communities), --snmp-v3, --snmp-port, --snmp-timeout, --no-snmp. */
+function applySnmpFlags(settings: ScanSettings, flags: ScanFlags): ScanSettings {
+  const snmp = { ...settings.snmp };
+  if (flags.community) snmp.communities = flags.community;
+  if (flags.snmpV3) snmp.v3Only = flags.snmpV3;
+  if (flags.snmpPort !== undefined) snmp.port = flags.snmpPort;
+  if (flags.snmpTimeout !== undefined) snmp.timeoutMs = flags.snmpTimeout;
+  if (flags.snmp === false) snmp.enabled = false;
+  return { ...settings, snmp };
+}
+
+/** The user's vendor definitions: CONFIG_DIR/vendors/*.yaml|yml|json, validated (exit 2 when wrong). */
+function loadUserDefinitions(configDir: string): LoadedProductLine[] {
+  const dir = join(configDir, 'vendors');
+  if (!existsSync(dir)) return [];
+  const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+  try {
+    return files.flatMap((f) => parseDefinitionFile(readFileSync(join(dir, f), 'utf8'), join(dir, f)));
+  } catch (error) {
+    if (error instanceof DefinitionError) throw new ConfigError(error.file, error.issues);
+    throw error;
+  }
 }
 
 /** Replaces each `@file` by the targets listed in it. */
