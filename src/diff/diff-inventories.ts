@@ -11,7 +11,9 @@
 //   absent        not seen           nothing (it came and went between the two)
 //
 // Tags: `moved` (display address changed), `firmware` (firmware or os changed), `renamed` (hostname
-// changed, ignoring case: DNS names are case-insensitive).
+// changed, ignoring case: DNS names are case-insensitive); when both entries carry facts (local
+// probes, imported documents), `software` (installed, removed, upgraded) and `hardware` (memory,
+// disks, CPU), see diff-local-facts.ts.
 //
 // Then an added asset and a removed asset at the same address with the same non-null hostname are
 // one `replaced` change (a printer swapped for a new one that took its name and lease). Only
@@ -19,6 +21,7 @@
 
 import type { Change, ChangeKind, ChangeTag, FieldChange, InventoryEntry } from '../model/index.js';
 import { compareAddresses } from '../model/compare-addresses.js';
+import { diffLocalFacts } from './diff-local-facts.js';
 
 /** The summary fields a diff compares, in the order they are reported. */
 export const COMPARED_FIELDS = [
@@ -37,7 +40,7 @@ export const COMPARED_FIELDS = [
 export type ComparedField = (typeof COMPARED_FIELDS)[number];
 
 const KIND_ORDER: readonly ChangeKind[] = ['added', 'removed', 'replaced', 'changed'];
-const TAGS: readonly ChangeTag[] = ['moved', 'firmware', 'renamed', 'returned', 'replaced'];
+const TAGS: readonly ChangeTag[] = ['moved', 'firmware', 'renamed', 'returned', 'replaced', 'software', 'hardware'];
 
 /** A field's value in comparable form: arrays as sorted sets, blank text as null. */
 function comparable(entry: InventoryEntry, field: ComparedField): unknown {
@@ -104,10 +107,11 @@ export function diffInventories(before: readonly InventoryEntry[], after: readon
     if (b.seen && (a === undefined || !a.seen)) {
       changes.push({ kind: 'removed', assetId: b.assetId, tags: [], fields: [], before: b, after: a ?? null });
     } else if (a !== undefined && a.seen) {
-      const fields = diffFields(b, a);
-      const tags = b.seen ? tagsFor(fields) : ['returned' as const, ...tagsFor(fields)];
+      const local = diffLocalFacts(b.facts, a.facts);
+      const fields = [...diffFields(b, a), ...local.fields];
+      const tags = [...(b.seen ? [] : ['returned' as const]), ...tagsFor(fields), ...local.tags];
       if (tags.length > 0 || fields.length > 0) {
-        changes.push({ kind: 'changed', assetId: b.assetId, tags, fields, before: b, after: a });
+        changes.push({ kind: 'changed', assetId: b.assetId, tags, fields, ...(local.software ? { software: local.software } : {}), before: b, after: a });
       }
     }
   }

@@ -1,6 +1,13 @@
 export const SNAPSHOT_STATUSES = ['running', 'complete', 'interrupted', 'failed'] as const;
 export type SnapshotStatus = (typeof SNAPSHOT_STATUSES)[number];
 
+/**
+ * What made a snapshot: a network `scan` (its absences mean "missing"), or a `local` probe / an
+ * `import` of inventory documents, which speak only for the machines they hold.
+ */
+export const SNAPSHOT_KINDS = ['scan', 'local', 'import'] as const;
+export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
+
 export interface SnapshotCounts {
   /** Addresses probed. */
   probed: number;
@@ -17,6 +24,7 @@ export interface Snapshot {
   startedAt: string;
   finishedAt: string | null;
   status: SnapshotStatus;
+  kind: SnapshotKind;
   label: string | null;
   targets: string[];
   scanners: string[];

@@ -79,6 +79,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX record_macs_mac ON record_macs (mac);
     `,
   },
+  {
+    version: 2,
+    description: 'snapshot kinds (scan, local, import) and the inventory documents already imported',
+    sql: `
+      -- A scan's absences mean "missing"; a local probe or an import speaks only for its machines.
+      ALTER TABLE snapshots ADD COLUMN kind TEXT NOT NULL DEFAULT 'scan' CHECK (kind IN ('scan','local','import'));
+      CREATE INDEX snapshots_kind ON snapshots (kind, status, id);
+
+      -- One row per imported document, by the SHA-256 of its bytes: importing it again is a no-op.
+      CREATE TABLE imported_documents (
+        sha256        TEXT PRIMARY KEY,
+        snapshot_id   INTEGER NOT NULL REFERENCES snapshots (id),
+        asset_id      INTEGER NOT NULL REFERENCES assets (id),
+        collected_at  TEXT NOT NULL,
+        file          TEXT,
+        imported_at   TEXT NOT NULL
+      );
+      CREATE INDEX imported_documents_asset ON imported_documents (asset_id, collected_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

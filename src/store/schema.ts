@@ -6,6 +6,7 @@ export interface SnapshotsTable {
   started_at: string;
   finished_at: string | null;
   status: string;
+  kind: Generated<string>;
   label: string | null;
   targets: string;
   scanners: string;
@@ -54,9 +55,19 @@ export interface RecordMacsTable {
   mac: string;
 }
 
+export interface ImportedDocumentsTable {
+  sha256: string;
+  snapshot_id: number;
+  asset_id: number;
+  collected_at: string;
+  file: string | null;
+  imported_at: string;
+}
+
 export interface Database {
   snapshots: SnapshotsTable;
   assets: AssetsTable;
   records: RecordsTable;
   record_macs: RecordMacsTable;
+  imported_documents: ImportedDocumentsTable;
 }

@@ -174,7 +174,7 @@ describe('summarizeChanges', () => {
     expect(summarizeChanges(changes)).toEqual({
       total: 4,
       byKind: { added: 1, removed: 1, replaced: 0, changed: 2 },
-      byTag: { moved: 1, firmware: 1, renamed: 0, returned: 1, replaced: 0 },
+      byTag: { moved: 1, firmware: 1, renamed: 0, returned: 1, replaced: 0, software: 0, hardware: 0 },
     });
   });
 });

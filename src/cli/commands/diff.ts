@@ -5,6 +5,7 @@ import { openExistingStore, type GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { clean } from '../render-table.js';
+import { formatBytes } from '../render-local-facts.js';
 import { resolveSnapshot } from '../snapshot-ref.js';
 
 export interface DiffFlags extends GlobalOptions {
@@ -24,7 +25,9 @@ export async function diffCommand(from: string | undefined, to: string | undefin
       fromSnap = previous;
     }
     if (fromSnap.id === toSnap.id) throw new UsageError(`both sides are snapshot ${fromSnap.id}; name two different snapshots`);
-    const [before, after] = await Promise.all([store.inventoryAsOf(fromSnap.id), store.inventoryAsOf(toSnap.id)]);
+    // Only the facts the diff compares (software, hardware), not every machine's whole document.
+    const options = { withFacts: true, factKeys: DIFFED_FACTS };
+    const [before, after] = await Promise.all([store.inventoryAsOf(fromSnap.id, {}, options), store.inventoryAsOf(toSnap.id, {}, options)]);
     const changes = diffInventories(before, after);
     const counts = summarizeChanges(changes);
     if (flags.json) {
@@ -34,7 +37,7 @@ export async function diffCommand(from: string | undefined, to: string | undefin
             from: { id: fromSnap.id, startedAt: fromSnap.startedAt },
             to: { id: toSnap.id, startedAt: toSnap.startedAt },
             counts,
-            changes,
+            changes: changes.map(withoutFacts),
           },
           null,
           2,
@@ -50,6 +53,18 @@ export async function diffCommand(from: string | undefined, to: string | undefin
 }
 
 const MARK: Record<Change['kind'], string> = { added: '+', removed: '-', replaced: '!', changed: '~' };
+const DIFFED_FACTS = ['software', 'memory', 'disks', 'cpu'] as const;
+/** Software lines shown per change in text; --json has them all. */
+const SOFTWARE_LINES = 50;
+
+function withoutFacts(c: Change): Change {
+  const strip = (e: InventoryEntry | null): InventoryEntry | null => {
+    if (e === null) return null;
+    const { facts: _facts, ...rest } = e;
+    return rest;
+  };
+  return { ...c, before: strip(c.before), after: strip(c.after) };
+}
 
 export function renderChanges(from: Snapshot, to: Snapshot, changes: Change[], output: Output): string {
   const lines = [`snapshot ${from.id} (${from.startedAt.slice(0, 19)}) -> snapshot ${to.id} (${to.startedAt.slice(0, 19)})`];
@@ -63,7 +78,10 @@ export function renderChanges(from: Snapshot, to: Snapshot, changes: Change[], o
         `  ${describe(entry)}${c.kind === 'removed' && c.after && !c.after.seen ? `  last seen ${c.after.lastSeenAt.slice(0, 19)}` : ''}${tags}`,
     );
     if (c.kind === 'changed' || c.kind === 'replaced') {
-      for (const f of c.fields) lines.push(`      ${f.field}: ${show(f.before)} -> ${show(f.after)}`);
+      for (const f of c.fields) {
+        lines.push(`      ${f.field}: ${f.field === 'memory' ? showBytes(f.before) : show(f.before)} -> ${f.field === 'memory' ? showBytes(f.after) : show(f.after)}`);
+      }
+      if (c.software) lines.push(...renderSoftware(c.software));
     }
   }
   const counts = summarizeChanges(changes);
@@ -82,6 +100,22 @@ export function renderChanges(from: Snapshot, to: Snapshot, changes: Change[], o
 
 function describe(e: InventoryEntry): string {
   return [e.address, e.hostname, e.type, e.vendor, e.model].filter(Boolean).map((v) => clean(v)).join(' ');
+}
+
+function showBytes(value: unknown): string {
+  return typeof value === 'number' ? formatBytes(value) : show(value);
+}
+
+function renderSoftware(s: NonNullable<Change['software']>): string[] {
+  const lines = [`      software: ${s.installed.length} installed, ${s.removed.length} removed, ${s.upgraded.length} upgraded`];
+  const items = [
+    ...s.installed.map((p) => `        + ${clean(p.name)} ${clean(p.version ?? '')}`),
+    ...s.removed.map((p) => `        - ${clean(p.name)} ${clean(p.version ?? '')}`),
+    ...s.upgraded.map((p) => `        ^ ${clean(p.name)} ${clean(p.before ?? '?')} -> ${clean(p.after ?? '?')}`),
+  ].map((l) => l.trimEnd());
+  lines.push(...items.slice(0, SOFTWARE_LINES));
+  if (items.length > SOFTWARE_LINES) lines.push(`        ... ${items.length - SOFTWARE_LINES} more (see --json)`);
+  return lines;
 }
 
 function show(value: unknown): string {

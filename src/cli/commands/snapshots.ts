@@ -18,6 +18,7 @@ export async function snapshotsCommand(opts: GlobalOptions, output: Output): Pro
             { header: 'ID', value: (s) => s.id, right: true },
             { header: 'STARTED', value: (s) => s.startedAt },
             { header: 'STATUS', value: (s) => s.status },
+            { header: 'KIND', value: (s) => s.kind },
             { header: 'PROBED', value: (s) => s.counts.probed, right: true },
             { header: 'ALIVE', value: (s) => s.counts.alive, right: true },
             { header: 'RECORDS', value: (s) => s.counts.records, right: true },
