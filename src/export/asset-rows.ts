@@ -1,6 +1,7 @@
 // The rows of an inventory listing or export, built from plain data (pure). Column order is part of
 // the file format users script against: add columns at the end.
 import type { InventoryEntry } from '../model/index.js';
+import { connectionOf, type SwitchPort } from './connections.js';
 
 export interface AssetRow {
   asset_id: number;
@@ -21,6 +22,7 @@ export interface AssetRow {
   snapshot_id: number;
 }
 
+/** The default CSV columns, in order. */
 export const ASSET_COLUMNS: readonly (keyof AssetRow)[] = [
   'asset_id',
   'status',
@@ -39,6 +41,18 @@ export const ASSET_COLUMNS: readonly (keyof AssetRow)[] = [
   'last_seen',
   'snapshot_id',
 ];
+
+/** Columns read from the full facts and the switches' forwarding tables: CSV gives them on request. */
+export interface AssetDetailRow {
+  location: string;
+  switch: string;
+  switch_port: string;
+}
+
+export type AssetCsvColumn = keyof AssetRow | keyof AssetDetailRow;
+
+export const DETAIL_COLUMNS: readonly (keyof AssetDetailRow)[] = ['location', 'switch', 'switch_port'];
+export const ALL_ASSET_COLUMNS: readonly AssetCsvColumn[] = [...ASSET_COLUMNS, ...DETAIL_COLUMNS];
 
 /** "seen", or "missing since <date of last sighting>". */
 export function assetStatus(entry: InventoryEntry): string {
@@ -63,5 +77,15 @@ export function assetRow(entry: InventoryEntry): AssetRow {
     first_seen: entry.firstSeenAt,
     last_seen: entry.lastSeenAt,
     snapshot_id: entry.snapshotId,
+  };
+}
+
+/** Location (sysLocation, or the machine's own word) and the switch port, when known. */
+export function assetDetails(entry: InventoryEntry, connections: ReadonlyMap<string, SwitchPort>): AssetDetailRow {
+  const link = connectionOf(entry, connections);
+  return {
+    location: entry.facts?.location?.value ?? '',
+    switch: link?.switchName ?? '',
+    switch_port: link?.port ?? '',
   };
 }

@@ -14,3 +14,17 @@ export function sanitizeRow<T extends object>(row: T): T {
   for (const [key, value] of Object.entries(row)) out[key] = typeof value === 'string' ? sanitizeCell(value) : value;
   return out as T;
 }
+
+/** Excel's limit on the characters in one cell. */
+export const MAX_CELL_CHARS = 32_767;
+
+/**
+ * A string for an XLSX cell: control characters (which XML 1.0 cannot carry and which only confuse
+ * a reader) become spaces, overlong text is cut to what Excel accepts, then the formula guard runs.
+ */
+export function sheetText(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  let text = value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g, ' ');
+  if (text.length > MAX_CELL_CHARS) text = `${text.slice(0, MAX_CELL_CHARS - 1)}…`;
+  return sanitizeCell(text);
+}

@@ -4,16 +4,20 @@
 import type {
   DeviceSummary,
   Evidence,
+  FactKey,
   Facts,
   IdentityConflict,
   InventoryEntry,
   ScanStatus,
   Snapshot,
   SnapshotCounts,
+  SnapshotKind,
   SnapshotStatus,
 } from '../model/index.js';
 
 export interface NewSnapshot {
+  /** Default 'scan'. */
+  kind?: SnapshotKind;
   startedAt: string;
   label: string | null;
   targets: string[];
@@ -43,6 +47,16 @@ export interface RecordRow {
   conflicts: IdentityConflict[];
 }
 
+/** An inventory document written with the records of an import, so that importing it again is a no-op. */
+export interface ImportedDocument {
+  sha256: string;
+  assetId: number;
+  /** When the machine was probed (the document's collectedAt). */
+  collectedAt: string;
+  file: string | null;
+  importedAt: string;
+}
+
 /** An asset's latest known state, for identity resolution. */
 export type KnownAssetRow = DeviceSummary & { id: number };
 
@@ -64,6 +78,13 @@ export interface InventoryFilter {
   search?: string;
 }
 
+export interface InventoryOptions {
+  /** Include the full merged facts of each entry. */
+  withFacts?: boolean;
+  /** With withFacts: keep only these facts (what a diff compares), to hold less in memory. */
+  factKeys?: readonly FactKey[];
+}
+
 export interface InventoryStore {
   readonly path: string;
   /**
@@ -79,8 +100,13 @@ export interface InventoryStore {
    * Writes new records (and the assets they create) and replaces records already written in this
    * snapshot (a device found again at another address), in one transaction.
    */
-  commitBatch(snapshotId: number, inserts: RecordRow[], updates?: RecordRow[]): Promise<void>;
-  finishSnapshot(id: number, status: SnapshotStatus, counts: SnapshotCounts, finishedAt: string): Promise<void>;
+  commitBatch(snapshotId: number, inserts: RecordRow[], updates?: RecordRow[], documents?: ImportedDocument[]): Promise<void>;
+  /** This snapshot's record of an asset, if written. */
+  snapshotRecord(snapshotId: number, assetId: number): Promise<RecordRow | null>;
+  /** Which of these document hashes were imported by a complete snapshot already. */
+  importedHashes(sha256s: readonly string[]): Promise<Set<string>>;
+  /** Marks a snapshot finished; `details` (what the run found out about itself) join its options. */
+  finishSnapshot(id: number, status: SnapshotStatus, counts: SnapshotCounts, finishedAt: string, details?: Record<string, unknown>): Promise<void>;
   listSnapshots(): Promise<Snapshot[]>;
   getSnapshot(id: number): Promise<Snapshot | null>;
   /** The N-th latest complete snapshot (0 = latest). */
@@ -90,9 +116,38 @@ export interface InventoryStore {
   /**
    * The inventory as of a snapshot: every asset known by then (in complete snapshots, or this
    * one), in its latest state up to it, marked seen in it or missing since its last sighting.
+   * The state combines the latest network record and the latest document record (store/combine-views);
+   * an asset is missing only when a network scan after its last sighting (up to this snapshot) did
+   * not see it: local probes and imports never make other assets missing, and an asset known only
+   * from documents is never missing.
    */
-  inventoryAsOf(snapshotId: number, filter?: InventoryFilter, options?: { withFacts?: boolean }): Promise<InventoryEntry[]>;
+  inventoryAsOf(snapshotId: number, filter?: InventoryFilter, options?: InventoryOptions): Promise<InventoryEntry[]>;
+  /**
+   * `inventoryAsOf` one entry at a time, same entries in the same order, so exports of any size
+   * run in flat memory. Finish or break out of one stream before starting another query.
+   */
+  streamInventoryAsOf(snapshotId: number, filter?: InventoryFilter, options?: { withFacts?: boolean }): AsyncIterable<InventoryEntry>;
+  /** Size and churn of the inventory at each of the last `limit` complete snapshots up to this one. */
+  snapshotHistory(snapshotId: number, limit: number): Promise<SnapshotHistoryPoint[]>;
   assetHistory(assetId: number): Promise<AssetSighting[]>;
   assetExists(assetId: number): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** One point of the report's history charts. */
+export interface SnapshotHistoryPoint {
+  snapshotId: number;
+  startedAt: string;
+  kind: string;
+  label: string | null;
+  /** Assets known as of this snapshot (seen in it or missing). */
+  known: number;
+  /** Records in this snapshot. */
+  seen: number;
+  /** Assets first seen in it. */
+  added: number;
+  /** Seen in the previous complete scan, not in this one (scans only). */
+  removed: number;
+  /** Seen in both with a field changed, or back after an absence (scans only). */
+  changed: number;
 }

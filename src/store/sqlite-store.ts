@@ -13,20 +13,28 @@ import {
   StoreError,
   type DeviceSummary,
   type DeviceType,
+  type FactKey,
+  type Facts,
   type InventoryEntry,
   type Snapshot,
   type SnapshotCounts,
+  type SnapshotKind,
   type SnapshotStatus,
 } from '../model/index.js';
+import { combineFacts, combineSummaries, viewOfKind } from './combine-views.js';
 import type {
   AssetSighting,
   BegunSnapshot,
+  ImportedDocument,
   InventoryFilter,
+  InventoryOptions,
   InventoryStore,
   KnownAssetRow,
   NewSnapshot,
   RecordRow,
+  SnapshotHistoryPoint,
 } from './inventory-store.js';
+import { streamInventoryAsOf, snapshotHistory } from './inventory-stream.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import type { Database, RecordsTable, SnapshotsTable } from './schema.js';
 
@@ -121,8 +129,8 @@ export class SqliteStore implements InventoryStore {
     );
     const interrupt = this.raw.prepare("UPDATE snapshots SET status = 'interrupted', finished_at = ? WHERE id = ?");
     const insert = this.raw.prepare(`INSERT INTO snapshots
-      (started_at, finished_at, status, label, targets, scanners, options, counts, tool_version, pid, host)
-      VALUES (?, NULL, 'running', ?, ?, ?, ?, ?, ?, ?, ?)`);
+      (started_at, finished_at, status, label, targets, scanners, options, counts, tool_version, pid, host, kind)
+      VALUES (?, NULL, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const begin = this.raw.transaction((): BegunSnapshot => {
       const interrupted: number[] = [];
       for (const row of running.all() as { id: number; pid: number | null; host: string | null; started_at: string }[]) {
@@ -144,6 +152,7 @@ export class SqliteStore implements InventoryStore {
         s.toolVersion,
         s.pid,
         s.host,
+        s.kind ?? 'scan',
       );
       return { id: Number(info.lastInsertRowid), interrupted };
     });
@@ -159,23 +168,31 @@ export class SqliteStore implements InventoryStore {
   }
 
   async knownAssets(): Promise<KnownAssetRow[]> {
-    // Latest record of every asset, from any snapshot: an interrupted run's records are real sightings.
-    const rows = await this.db
-      .selectFrom('records as r')
-      .selectAll('r')
-      .where(({ eb, selectFrom }) =>
-        eb(
-          'r.id',
-          'in',
-          selectFrom('records').select((e) => e.fn.max('id').as('id')).groupBy('asset_id'),
-        ),
+    // Latest record of every asset in each view (network, document), from any snapshot: an
+    // interrupted run's records are real sightings. The two views are combined (combine-views).
+    const rows = await sql<RecordRowDb & { kind: string }>`
+      SELECT r.*, s.kind AS kind FROM records r JOIN snapshots s ON s.id = r.snapshot_id
+      WHERE r.id IN (
+        SELECT max(r2.id) FROM records r2 JOIN snapshots s2 ON s2.id = r2.snapshot_id
+        GROUP BY r2.asset_id, s2.kind = 'scan'
       )
-      .execute();
-    return rows.map((r) => ({ id: r.asset_id, ...summaryOf(r) }));
+      ORDER BY r.asset_id, r.id
+    `.execute(this.db);
+    const byAsset = new Map<number, KnownAssetRow>();
+    for (const r of rows.rows) {
+      const summary = summaryOf(r);
+      const earlier = byAsset.get(r.asset_id);
+      if (earlier === undefined) byAsset.set(r.asset_id, { id: r.asset_id, ...summary });
+      else {
+        const [network, document] = viewOfKind(r.kind) === 'network' ? [summary, earlier] : [earlier, summary];
+        byAsset.set(r.asset_id, { id: r.asset_id, ...combineSummaries(network, document) });
+      }
+    }
+    return [...byAsset.values()];
   }
 
-  async commitBatch(snapshotId: number, rows: RecordRow[], updates: RecordRow[] = []): Promise<void> {
-    if (rows.length === 0 && updates.length === 0) return;
+  async commitBatch(snapshotId: number, rows: RecordRow[], updates: RecordRow[] = [], documents: ImportedDocument[] = []): Promise<void> {
+    if (rows.length === 0 && updates.length === 0 && documents.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
       for (const row of updates) {
         const { snapshot_id: _s, asset_id: _a, ...values } = recordValues(snapshotId, row);
@@ -220,16 +237,96 @@ export class SqliteStore implements InventoryStore {
           await trx.insertInto('record_macs').values(macChunk).execute();
         }
       }
+      // In the records' transaction: a document counts as imported exactly when its record is stored.
+      // A row left by an interrupted import is taken over.
+      for (const chunk of chunks(documents, 1000)) {
+        await trx
+          .insertInto('imported_documents')
+          .values(
+            chunk.map((d) => ({
+              sha256: d.sha256,
+              snapshot_id: snapshotId,
+              asset_id: d.assetId,
+              collected_at: d.collectedAt,
+              file: d.file,
+              imported_at: d.importedAt,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.column('sha256').doUpdateSet((eb) => ({
+              snapshot_id: eb.ref('excluded.snapshot_id'),
+              asset_id: eb.ref('excluded.asset_id'),
+              collected_at: eb.ref('excluded.collected_at'),
+              file: eb.ref('excluded.file'),
+              imported_at: eb.ref('excluded.imported_at'),
+            })),
+          )
+          .execute();
+      }
     });
   }
 
-  async finishSnapshot(id: number, status: SnapshotStatus, counts: SnapshotCounts, finishedAt: string): Promise<void> {
-    await this.db
-      .updateTable('snapshots')
-      .set({ status, counts: JSON.stringify(counts), finished_at: finishedAt })
-      .where('id', '=', id)
-      .execute();
+  async snapshotRecord(snapshotId: number, assetId: number): Promise<RecordRow | null> {
+    const r = await this.db
+      .selectFrom('records')
+      .selectAll()
+      .where('snapshot_id', '=', snapshotId)
+      .where('asset_id', '=', assetId)
+      .executeTakeFirst();
+    if (!r) return null;
+    const created = await this.db
+      .selectFrom('assets')
+      .select('created_snapshot_id')
+      .where('id', '=', assetId)
+      .executeTakeFirst();
+    return {
+      assetId,
+      newAsset: created?.created_snapshot_id === snapshotId,
+      seenAt: r.seen_at,
+      summary: summaryOf(r),
+      facts: JSON.parse(r.facts),
+      statuses: JSON.parse(r.statuses),
+      evidence: JSON.parse(r.evidence),
+      conflicts: JSON.parse(r.conflicts),
+    };
   }
+
+  async importedHashes(sha256s: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const chunk of chunks([...sha256s], 500)) {
+      const rows = await this.db
+        .selectFrom('imported_documents as d')
+        .innerJoin('snapshots as s', 's.id', 'd.snapshot_id')
+        .select('d.sha256')
+        .where('s.status', '=', 'complete')
+        .where('d.sha256', 'in', chunk)
+        .execute();
+      for (const r of rows) found.add(r.sha256);
+    }
+    return found;
+  }
+
+  async finishSnapshot(
+    id: number,
+    status: SnapshotStatus,
+    counts: SnapshotCounts,
+    finishedAt: string,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      let options: string | undefined;
+      if (details) {
+        const row = await trx.selectFrom('snapshots').select('options').where('id', '=', id).executeTakeFirst();
+        options = JSON.stringify({ ...JSON.parse(row?.options ?? '{}'), ...details });
+      }
+      await trx
+        .updateTable('snapshots')
+        .set({ status, counts: JSON.stringify(counts), finished_at: finishedAt, ...(options ? { options } : {}) })
+        .where('id', '=', id)
+        .execute();
+    });
+  }
+
 
   async listSnapshots(): Promise<Snapshot[]> {
     const rows = await this.db.selectFrom('snapshots').selectAll().orderBy('id').execute();
@@ -266,43 +363,89 @@ export class SqliteStore implements InventoryStore {
     return row ? snapshotOf(row) : null;
   }
 
-  async inventoryAsOf(snapshotId: number, filter: InventoryFilter = {}, options: { withFacts?: boolean } = {}): Promise<InventoryEntry[]> {
+  async inventoryAsOf(snapshotId: number, filter: InventoryFilter = {}, options: InventoryOptions = {}): Promise<InventoryEntry[]> {
     // Window functions are standard SQL (PostgreSQL has them too); values are bound, never spliced.
+    // Per asset, the latest record of each view (network scans; local probes and imports) up to the
+    // snapshot; the filter keeps an asset when either view matches. See combine-views.ts and the
+    // interface's comment for the "missing" rule.
     const search = filter.search ? `%${escapeLike(filter.search.toLowerCase())}%` : null;
     const result = await sql<RankedRecord>`
       WITH eligible AS (
-        SELECT id FROM snapshots WHERE id <= ${snapshotId} AND (status = 'complete' OR id = ${snapshotId})
+        SELECT id, kind FROM snapshots WHERE id <= ${snapshotId} AND (status = 'complete' OR id = ${snapshotId})
       ),
       ranked AS (
-        SELECT r.*,
+        SELECT r.*, e.kind AS kind,
                ROW_NUMBER() OVER (PARTITION BY r.asset_id ORDER BY r.snapshot_id DESC) AS rn,
+               ROW_NUMBER() OVER (PARTITION BY r.asset_id, e.kind = 'scan' ORDER BY r.snapshot_id DESC) AS view_rn,
+               MAX(e.kind = 'scan') OVER (PARTITION BY r.asset_id) AS ever_scanned,
                MIN(r.seen_at) OVER (PARTITION BY r.asset_id) AS first_seen_at,
                MAX(r.seen_at) OVER (PARTITION BY r.asset_id) AS last_seen_at
-        FROM records r
-        WHERE r.snapshot_id IN (SELECT id FROM eligible)
+        FROM records r JOIN eligible e ON e.id = r.snapshot_id
+      ),
+      matching AS (
+        SELECT DISTINCT asset_id FROM ranked
+        WHERE view_rn = 1
+          AND (${filter.type ?? null} IS NULL OR lower(type) = lower(${filter.type ?? null}))
+          AND (${filter.vendor ?? null} IS NULL OR lower(vendor) LIKE ${filter.vendor ? `%${escapeLike(filter.vendor.toLowerCase())}%` : null} ESCAPE '\\')
+          AND (${search} IS NULL
+               OR lower(address) LIKE ${search} ESCAPE '\\'
+               OR lower(coalesce(hostname, '')) LIKE ${search} ESCAPE '\\'
+               OR lower(coalesce(vendor, '')) LIKE ${search} ESCAPE '\\'
+               OR lower(coalesce(model, '')) LIKE ${search} ESCAPE '\\'
+               OR lower(coalesce(serial, '')) LIKE ${search} ESCAPE '\\'
+               OR lower(macs) LIKE ${search} ESCAPE '\\')
       )
-      SELECT * FROM ranked
-      WHERE rn = 1
-        AND (${filter.type ?? null} IS NULL OR lower(type) = lower(${filter.type ?? null}))
-        AND (${filter.vendor ?? null} IS NULL OR lower(vendor) LIKE ${filter.vendor ? `%${escapeLike(filter.vendor.toLowerCase())}%` : null} ESCAPE '\\')
-        AND (${search} IS NULL
-             OR lower(address) LIKE ${search} ESCAPE '\\'
-             OR lower(coalesce(hostname, '')) LIKE ${search} ESCAPE '\\'
-             OR lower(coalesce(vendor, '')) LIKE ${search} ESCAPE '\\'
-             OR lower(coalesce(model, '')) LIKE ${search} ESCAPE '\\'
-             OR lower(coalesce(serial, '')) LIKE ${search} ESCAPE '\\'
-             OR lower(macs) LIKE ${search} ESCAPE '\\')
-      ORDER BY coalesce(type, 'zzz'), address_num, asset_id
+      SELECT ranked.*, (SELECT max(id) FROM eligible WHERE kind = 'scan') AS reference_id
+      FROM ranked
+      WHERE view_rn = 1 AND asset_id IN (SELECT asset_id FROM matching)
+      ORDER BY asset_id, rn
     `.execute(this.db);
-    return result.rows.map((r) => ({
-      ...summaryOf(r),
-      assetId: r.asset_id,
-      snapshotId: r.snapshot_id,
-      seen: r.snapshot_id === snapshotId,
-      firstSeenAt: r.first_seen_at,
-      lastSeenAt: r.last_seen_at,
-      ...(options.withFacts ? { facts: JSON.parse(r.facts) } : {}),
-    }));
+    const entries: InventoryEntry[] = [];
+    const rows = result.rows;
+    for (let i = 0; i < rows.length; i++) {
+      const base = rows[i]!;
+      const other = rows[i + 1]?.asset_id === base.asset_id ? rows[++i]! : undefined;
+      let summary = summaryOf(base);
+      const parse = (text: string): Facts => pickFacts(JSON.parse(text) as Facts, options.factKeys);
+      let facts: Facts | undefined = options.withFacts ? parse(base.facts) : undefined;
+      if (other !== undefined) {
+        const [network, document] = viewOfKind(base.kind) === 'network' ? [base, other] : [other, base];
+        summary = combineSummaries(summaryOf(network), summaryOf(document));
+        if (options.withFacts) facts = combineFacts(parse(network.facts), parse(document.facts));
+      }
+      // Missing only when a network scan after the last sighting did not see it (assets known only
+      // from documents are never missing: no scan speaks for them).
+      const seen =
+        base.snapshot_id === snapshotId ||
+        !base.ever_scanned ||
+        base.reference_id === null ||
+        base.snapshot_id >= base.reference_id;
+      entries.push({
+        ...summary,
+        assetId: base.asset_id,
+        snapshotId: base.snapshot_id,
+        seen,
+        firstSeenAt: base.first_seen_at,
+        lastSeenAt: base.last_seen_at,
+        ...(facts !== undefined ? { facts } : {}),
+      });
+    }
+    // Types first (unknown last), then numeric address, then id: the order listings have always had.
+    const typeKey = (e: InventoryEntry): string => e.type ?? 'zzz';
+    return entries.sort(
+      (a, b) =>
+        (typeKey(a) < typeKey(b) ? -1 : typeKey(a) > typeKey(b) ? 1 : 0) ||
+        compareNullsFirst(addressNumber(a.address), addressNumber(b.address)) ||
+        a.assetId - b.assetId,
+    );
+  }
+
+  async *streamInventoryAsOf(snapshotId: number, filter: InventoryFilter = {}, options: { withFacts?: boolean } = {}): AsyncGenerator<InventoryEntry> {
+    yield* streamInventoryAsOf(this.db, this.raw, snapshotId, filter, options);
+  }
+
+  async snapshotHistory(snapshotId: number, limit: number): Promise<SnapshotHistoryPoint[]> {
+    return snapshotHistory(this.db, snapshotId, limit);
   }
 
   async assetHistory(assetId: number): Promise<AssetSighting[]> {
@@ -322,6 +465,7 @@ export class SqliteStore implements InventoryStore {
         's.tool_version as s_tool_version',
         's.pid as s_pid',
         's.host as s_host',
+        's.kind as s_kind',
       ])
       .where('r.asset_id', '=', assetId)
       .orderBy('r.snapshot_id')
@@ -340,6 +484,7 @@ export class SqliteStore implements InventoryStore {
         tool_version: r.s_tool_version,
         pid: r.s_pid,
         host: r.s_host,
+        kind: r.s_kind,
       }),
       seenAt: r.seen_at,
       summary: summaryOf(r),
@@ -361,7 +506,28 @@ export class SqliteStore implements InventoryStore {
 }
 
 type RecordRowDb = Selectable<RecordsTable>;
-type RankedRecord = RecordRowDb & { rn: number; first_seen_at: string; last_seen_at: string };
+type RankedRecord = RecordRowDb & {
+  kind: string;
+  rn: number;
+  view_rn: number;
+  ever_scanned: number;
+  reference_id: number | null;
+  first_seen_at: string;
+  last_seen_at: string;
+};
+
+function pickFacts(facts: Facts, keys: readonly FactKey[] | undefined): Facts {
+  if (keys === undefined) return facts;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (facts[k] !== undefined) out[k] = facts[k];
+  return out as Facts;
+}
+
+/** Ascending, nulls first (as SQLite orders them). */
+function compareNullsFirst(a: number | null, b: number | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  return a - b;
+}
 
 function recordValues(snapshotId: number, r: RecordRow) {
   const s = r.summary;
@@ -419,6 +585,7 @@ function snapshotOf(r: Selectable<SnapshotsTable>): Snapshot {
     scanners: JSON.parse(r.scanners),
     options: JSON.parse(r.options),
     counts: { ...emptyCounts(), ...JSON.parse(r.counts) },
+    kind: (r.kind ?? 'scan') as SnapshotKind,
     toolVersion: r.tool_version,
     pid: r.pid,
     host: r.host,
