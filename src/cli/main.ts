@@ -49,7 +49,9 @@ Examples:
   netcensus scan 192.168.1.0/24 --label "office, first pass"
   netcensus scan --profile office
   netcensus diff 2025-12-31 latest
-  netcensus export --format csv --out inventory.csv`,
+  netcensus export --format csv --out inventory.csv
+  netcensus export --format xlsx --since 2025-01-01 --out audit.xlsx
+  netcensus report --out report.html`,
     );
 
   program
@@ -67,14 +69,41 @@ Examples:
     .option('--concurrency <n>', 'sockets in flight at most (default 256)', intBetween('--concurrency', 1, 20_000))
     .option('--max-hosts <n>', 'refuse targets covering more addresses than this (default 65536)', intBetween('--max-hosts', 1, 2 ** 32))
     .option('--label <text>', 'a note stored with the snapshot')
+    .option('--rate <n>', 'probes (datagrams and connects) per second at most (default 10000)', intBetween('--rate', 1, 100_000))
+    .option('--no-icmp', 'do not ping (fping or ping)')
+    .option('--no-arp', 'do not use the neighbour (ARP) table for local segments')
+    .option('--arp-wait <ms>', 'how long a local address may take to answer ARP (default 3000)', intBetween('--arp-wait', 100, 10_000))
     .option('--no-dns', 'skip reverse DNS lookups')
     .option('--dns-server <addr...>', 'resolvers for reverse DNS (ip or ip:port) instead of the system ones')
     .option('--fail-threshold <pct>', 'exit 3 when more than this % of named hosts fail (default 50)', intBetween('--fail-threshold', 0, 100))
+    .option('--community <c...>', 'SNMP v1/v2c communities to try, instead of the configured ones (literal, env:VAR or file:PATH)')
+    .option('--snmp-v3 <name...>', 'SNMPv3 users to try, by their name in the config (snmp.v3)')
+    .option('--snmp-port <port>', 'SNMP agent port (default 161)', intBetween('--snmp-port', 1, 65535))
+    .option('--snmp-timeout <ms>', 'SNMP timeout per request (default 1500)', intBetween('--snmp-timeout', 50, 60_000))
+    .option('--no-snmp', 'do not interrogate hosts over SNMP')
     .option('-q, --quiet', 'print nothing but errors')
     .option('--json', 'print the run summary as JSON')
     .action(async (targets: string[], opts, cmd: Command) => {
       const { scanCommand } = await import('./commands/scan.js');
       process.exitCode = await scanCommand(targets, { ...cmd.optsWithGlobals(), ...opts }, output);
+    });
+
+  const snmpCommand = program.command('snmp').summary('SNMP tools: record a device for a bug report or a new definition');
+  snmpCommand
+    .command('walk')
+    .summary('record a device as an snmprec file (sysContact and sysLocation redacted)')
+    .argument('<target>', 'IPv4 address or host name of the agent')
+    .option('-o, --out <file>', 'write the recording here (default: stdout)')
+    .option('--community <c...>', 'v1/v2c communities to try (literal, env:VAR or file:PATH)')
+    .option('--snmp-v3 <name...>', 'SNMPv3 users to try, by their name in the config')
+    .option('--snmp-port <port>', 'agent port (default 161)', intBetween('--snmp-port', 1, 65535))
+    .option('--snmp-timeout <ms>', 'timeout per request (default 1500)', intBetween('--snmp-timeout', 50, 60_000))
+    .option('--max-values <n>', 'stop after this many values (default 200000)', intBetween('--max-values', 1, 10_000_000))
+    .option('--no-redact', 'keep sysContact and sysLocation')
+    .option('-q, --quiet', 'print nothing but errors')
+    .action(async (target: string, opts, cmd: Command) => {
+      const { snmpWalkCommand } = await import('./commands/snmp-walk.js');
+      process.exitCode = await snmpWalkCommand(target, { ...cmd.optsWithGlobals(), ...opts }, output);
     });
 
   program
@@ -103,10 +132,46 @@ Examples:
     .command('asset')
     .summary("one asset's history and the evidence of each match")
     .argument('<id>', 'asset id (from "netcensus assets")', intBetween('asset id', 1, Number.MAX_SAFE_INTEGER))
+    .option('--software', 'list the installed software (from local probes and imported documents)')
+    .option('--explain', 'for each identified field, the rule and the OID that gave it')
     .option('--json', 'print JSON')
     .action(async (id: number, opts, cmd: Command) => {
       const { assetCommand } = await import('./commands/asset.js');
       process.exitCode = await assetCommand(id, { ...cmd.optsWithGlobals(), ...opts }, output);
+    });
+
+  program
+    .command('local')
+    .summary('inventory this machine: store it, or write a document for import')
+    .description(
+      'Probe this machine (hardware, BIOS, CPU, memory, disks, network interfaces, OS, installed software)\n' +
+        'and store it as a snapshot, or with --out write a portable inventory document to import elsewhere.\n' +
+        'Sends nothing on the network. On Linux, serials need root.',
+    )
+    .option('-o, --out <file>', 'write the document here ("-" for stdout) instead of storing it')
+    .option('--label <text>', 'a note stored with the snapshot')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts, cmd: Command) => {
+      const { localCommand } = await import('./commands/local.js');
+      process.exitCode = await localCommand({ ...cmd.optsWithGlobals(), ...opts }, output);
+    });
+
+  program
+    .command('import')
+    .summary('store inventory documents written by "netcensus local --out"')
+    .description(
+      'Validate and store inventory documents (folders are searched for *.json) as one snapshot. A document\n' +
+        'already imported is skipped; a machine also seen on the network (same serial, UUID or MAC) is one asset.\n' +
+        'Exit 3 when some documents are invalid (each is named, with its field); the others are still imported.',
+    )
+    .argument('<paths...>', 'inventory documents (.json) or folders of them')
+    .option('--label <text>', 'a note stored with the snapshot')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--json', 'print the run summary as JSON')
+    .action(async (paths: string[], opts, cmd: Command) => {
+      const { importCommand } = await import('./commands/import.js');
+      process.exitCode = await importCommand(paths, { ...cmd.optsWithGlobals(), ...opts }, output);
     });
 
   program
@@ -123,13 +188,27 @@ Examples:
 
   program
     .command('export')
-    .summary('write the inventory as of a snapshot as CSV or JSON')
+    .summary('write the inventory as of a snapshot as CSV, JSON or an XLSX audit workbook')
     .argument('[snapshot]', 'snapshot id, latest, latest~N or YYYY-MM-DD', 'latest')
-    .addOption(new Option('-f, --format <format>', 'file format').choices(['csv', 'json']).default('csv'))
+    .addOption(new Option('-f, --format <format>', 'file format').choices(['csv', 'json', 'xlsx']).default('csv'))
     .option('-o, --out <file>', 'write here instead of stdout')
+    .option('--since <when>', 'xlsx, json: list the changes since this snapshot or date (default for xlsx: the previous snapshot)')
+    .option('--columns <list>', 'csv: comma-separated columns (add location,switch,switch_port to the defaults if wanted)')
+    .option('--bom', 'csv: start with a UTF-8 byte order mark, for Excel')
     .action(async (snapshot: string, opts, cmd: Command) => {
       const { exportCommand } = await import('./commands/export.js');
       process.exitCode = await exportCommand(snapshot, { ...cmd.optsWithGlobals(), ...opts }, output);
+    });
+
+  program
+    .command('report')
+    .summary('write a one-file HTML report: summary, charts, changes and missing assets')
+    .argument('[snapshot]', 'snapshot id, latest, latest~N or YYYY-MM-DD', 'latest')
+    .requiredOption('-o, --out <file>', 'the HTML file to write')
+    .option('--since <when>', 'list the changes since this snapshot or date (default: the previous snapshot)')
+    .action(async (snapshot: string, opts, cmd: Command) => {
+      const { reportCommand } = await import('./commands/report.js');
+      process.exitCode = await reportCommand(snapshot, { ...cmd.optsWithGlobals(), ...opts }, output);
     });
 
   return program;

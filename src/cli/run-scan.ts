@@ -3,20 +3,18 @@
 // at any point leaves every earlier snapshot and every committed record intact.
 import { lookup } from 'node:dns/promises';
 import type { ScanSettings } from '../config/schema.js';
-import {
-  addToIndex,
-  buildAssetIndex,
-  resolveIdentity,
-  type AssetIndex,
-} from '../inventory/identity.js';
-import { identify } from '../identify/index.js';
-import { mergeFacts, mergeObservations } from '../inventory/merge-observations.js';
-import { summarize } from '../inventory/summarize.js';
-import type { DeviceRecord, Observation, SnapshotCounts, SnapshotStatus, TargetSet } from '../model/index.js';
+import { buildAssetIndex } from '../inventory/identity.js';
+import { createIdentifier, type LoadedProductLine } from '../identify/index.js';
+import { mergeObservations } from '../inventory/merge-observations.js';
+import type { Observation, SnapshotCounts, SnapshotStatus, TargetSet } from '../model/index.js';
+import type { SnmpCredential } from '../config/credentials.js';
+import type { SweepReport } from '../scan/discover/index.js';
 import { buildDiscoverer, buildInterrogators } from '../scan/registry.js';
+import type { SystemTools } from '../scan/tools.js';
 import { runPipeline, type PipelineEvent } from '../scan/pipeline.js';
-import type { InventoryStore, RecordRow } from '../store/inventory-store.js';
+import type { InventoryStore } from '../store/inventory-store.js';
 import { countAddresses, hostnamesOf, iterateAddresses, ipToInt } from '../targets/index.js';
+import { SnapshotWriter } from './snapshot-writer.js';
 import { VERSION } from './version.js';
 
 export interface ScanInput {
@@ -25,6 +23,10 @@ export interface ScanInput {
   /** The targets as the user wrote them (after @file expansion), stored with the snapshot. */
   targetTexts: string[];
   profile: string | null;
+  /** SNMP credentials with secrets resolved, in the order to try them. Never stored or logged. */
+  credentials: SnmpCredential[];
+  /** The user's vendor definition files (config folder vendors/*.yaml), over the built-in ones. */
+  vendorDefinitions?: LoadedProductLine[];
 }
 
 export interface ScanDeps {
@@ -34,6 +36,7 @@ export interface ScanDeps {
   pid: number;
   host: string;
   isRunAlive: (pid: number, host: string) => boolean;
+  tools: SystemTools;
   onProgress?: (progress: ScanProgress) => void;
 }
 
@@ -53,16 +56,17 @@ export interface ScanSummary {
   namedTargets: number;
   interruptedEarlier: number[];
   durationMs: number;
+  /** Which discovery methods ran, why others did not, and the kernel limits that paced the sweep. */
+  discovery: SweepReport;
 }
-
-const BATCH_ROWS = 200;
-const BATCH_MS = 1000;
 
 export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSummary> {
   const { settings } = input;
   const started = deps.now();
-  const interrogators = buildInterrogators(settings);
-  const discoverer = buildDiscoverer(settings);
+  const identifier = createIdentifier(input.vendorDefinitions ?? []);
+  const interrogators = buildInterrogators(settings, { credentials: input.credentials, snmpPlanner: identifier.planSnmp });
+  const communities = input.credentials.flatMap((c) => (c.kind === 'community' ? [c.community] : []));
+  const discoverer = buildDiscoverer(settings, communities, deps.tools);
 
   const begun = await deps.store.beginSnapshot(
     {
@@ -127,7 +131,7 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
       const targetName = hostnameOf.get(result.address);
       const observations = targetName ? [...result.observations, targetNameObservation(result.address, targetName, deps.now())] : result.observations;
       for (const record of mergeObservations(observations)) {
-        await writer.add({ ...record, facts: identify(record.facts) }, deps.now().toISOString());
+        await writer.add({ ...record, facts: identifier.identify(record.facts) }, deps.now().toISOString());
       }
       progress.stored = counts.records;
       deps.onProgress?.(progress);
@@ -149,8 +153,10 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
   }
   await writer.flush();
   const finished = deps.now();
-  await deps.store.finishSnapshot(snapshotId, status, counts, finished.toISOString());
+  const discovery = discoverer.report();
+  await deps.store.finishSnapshot(snapshotId, status, counts, finished.toISOString(), { discovery });
   return {
+    discovery,
     snapshotId,
     status,
     counts,
@@ -159,103 +165,6 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
     interruptedEarlier: begun.interrupted,
     durationMs: finished.getTime() - started.getTime(),
   };
-}
-
-/**
- * Resolves each record to an asset and writes rows in batches. A device found again at a second
- * address in the same run (strong evidence: serial, UUID, engine id, MAC) is merged into the row
- * already written for it, so an asset has one record per snapshot.
- */
-class SnapshotWriter {
-  private readonly claimed = new Set<number>();
-  /** This run's row per asset, for merging a device seen at a second address. */
-  private readonly rows = new Map<number, RecordRow>();
-  private pendingInserts: RecordRow[] = [];
-  private pendingUpdates = new Set<number>();
-  private lastFlush = Date.now();
-  private flushing: Promise<void> = Promise.resolve();
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(
-    private readonly store: InventoryStore,
-    private readonly snapshotId: number,
-    private readonly index: AssetIndex,
-    private nextId: number,
-    private readonly counts: SnapshotCounts,
-  ) {
-    // Commit what has been found at least once a second, even when hosts trickle in.
-    this.timer = setInterval(() => void this.flush().catch(() => undefined), BATCH_MS);
-    this.timer.unref();
-  }
-
-  async add(record: DeviceRecord, seenAt: string): Promise<void> {
-    const summary = summarize(record);
-    const identity = resolveIdentity(summary, this.index, { claimed: this.claimed });
-    const existing = identity.assetId !== null ? this.rows.get(identity.assetId) : undefined;
-    if (existing) {
-      const merged = mergeRows(existing, record);
-      this.rows.set(existing.assetId, merged);
-      if (this.pendingInserts.includes(existing)) {
-        this.pendingInserts[this.pendingInserts.indexOf(existing)] = merged;
-      } else {
-        this.pendingUpdates.add(existing.assetId);
-      }
-      addToIndex(this.index, { id: merged.assetId, ...merged.summary });
-    } else {
-      const newAsset = identity.assetId === null;
-      const assetId = identity.assetId ?? this.nextId++;
-      const row: RecordRow = {
-        assetId,
-        newAsset,
-        seenAt,
-        summary,
-        facts: record.facts,
-        statuses: record.statuses,
-        evidence: identity.evidence,
-        conflicts: identity.conflicts,
-      };
-      this.claimed.add(assetId);
-      this.rows.set(assetId, row);
-      this.pendingInserts.push(row);
-      addToIndex(this.index, { id: assetId, ...summary });
-      this.counts.records++;
-      if (newAsset) this.counts.newAssets++;
-    }
-    if (this.pendingInserts.length >= BATCH_ROWS || Date.now() - this.lastFlush >= BATCH_MS) await this.flush();
-  }
-
-  /** Commits pending rows in one transaction; calls are serialised. */
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      if (this.pendingInserts.length === 0 && this.pendingUpdates.size === 0) return;
-      const inserts = this.pendingInserts;
-      const updates = [...this.pendingUpdates].map((id) => this.rows.get(id)!);
-      this.pendingInserts = [];
-      this.pendingUpdates = new Set();
-      this.lastFlush = Date.now();
-      await this.store.commitBatch(this.snapshotId, inserts, updates);
-    });
-    return this.flushing;
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-}
-
-function mergeRows(row: RecordRow, record: DeviceRecord): RecordRow {
-  const asObservation = (address: string, facts: RecordRow['facts']): Observation => ({
-    scanner: 'merged',
-    address,
-    at: row.seenAt,
-    status: 'ok',
-    facts,
-  });
-  const facts = mergeFacts([asObservation(row.summary.address, row.facts), asObservation(record.address, record.facts)]);
-  const statuses = { ...record.statuses, ...row.statuses };
-  const addresses = [...new Set([...row.summary.addresses, ...record.addresses])];
-  const summary = summarize({ address: row.summary.address, addresses, facts, statuses, observations: [] });
-  return { ...row, facts, statuses, summary };
 }
 
 function targetNameObservation(address: string, name: string, at: Date): Observation {
@@ -340,5 +249,9 @@ function scanOptionsForRecord(settings: ScanSettings, profile: string | null): R
     concurrency: settings.concurrency,
     maxHosts: settings.maxHosts,
     dns: settings.dnsEnabled ? { servers: settings.dnsServers } : false,
+    // SNMP without its secrets: how many credentials of each kind, never the values.
+    snmp: settings.snmp.enabled
+      ? { port: settings.snmp.port, version: settings.snmp.version, communities: settings.snmp.communities.length, v3Users: settings.snmp.v3.map((u) => u.name ?? u.user), timeoutMs: settings.snmp.timeoutMs }
+      : false,
   };
 }

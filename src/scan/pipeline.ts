@@ -1,6 +1,7 @@
 // The scan pipeline: one sweep over the whole range, and each live host handed to interrogation the
 // moment it is found (a stream, not phase barriers). Results come out in completion order.
 import pLimit from 'p-limit';
+import { AsyncQueue } from './async-queue.js';
 import type { Observation } from '../model/index.js';
 import { isAlive, type Discoverer, type Interrogator, type ScanContext } from './scanner.js';
 
@@ -26,7 +27,7 @@ export async function* runPipeline(
   addresses: Iterable<string> | AsyncIterable<string>,
   options: PipelineOptions,
 ): AsyncGenerator<HostResult> {
-  const queue = new ResultQueue<HostResult>();
+  const queue = new AsyncQueue<HostResult>();
   const limit = pLimit(options.interrogateConcurrency);
   const { ctx, onEvent } = options;
 
@@ -71,57 +72,6 @@ async function safeScan(interrogator: Interrogator, host: { address: string; dis
       status: 'error',
       facts: {},
       detail: (error as Error).message?.slice(0, 200) ?? 'error',
-    };
-  }
-}
-
-/** A minimal single-consumer async queue. */
-class ResultQueue<T> implements AsyncIterable<T> {
-  private items: T[] = [];
-  private waiting: ((step: IteratorResult<T>) => void) | null = null;
-  private failWaiting: ((error: unknown) => void) | null = null;
-  private closed = false;
-  private error: unknown = null;
-
-  push(item: T): void {
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = this.failWaiting = null;
-      resolve({ value: item, done: false });
-    } else {
-      this.items.push(item);
-    }
-  }
-
-  close(): void {
-    this.closed = true;
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = this.failWaiting = null;
-      resolve({ value: undefined, done: true });
-    }
-  }
-
-  fail(error: unknown): void {
-    this.error = error ?? new Error('pipeline failed');
-    if (this.failWaiting) {
-      const reject = this.failWaiting;
-      this.waiting = this.failWaiting = null;
-      reject(this.error);
-    }
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<T> {
-    return {
-      next: () => {
-        if (this.items.length > 0) return Promise.resolve({ value: this.items.shift()!, done: false });
-        if (this.error) return Promise.reject(this.error);
-        if (this.closed) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve, reject) => {
-          this.waiting = resolve;
-          this.failWaiting = reject;
-        });
-      },
     };
   }
 }

@@ -1,6 +1,6 @@
 // Runs the built CLI (bin/netcensus -> dist/) as a child process, as a user would, with its own
 // HOME and XDG folders so no user config or database is ever read.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,11 +29,26 @@ export function cliEnv(home: string, extra: Record<string, string> = {}): NodeJS
   };
 }
 
-export function startCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+// Found on the test's own PATH: the child's PATH may be stripped on purpose.
+const SETPRIV = spawnSync('sh', ['-c', 'command -v setpriv'], { encoding: 'utf8' }).stdout.trim() || '/usr/bin/setpriv';
+
+export interface CliOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** Run as user `nobody` (through util-linux setpriv; the test must be root). */
+  asNobody?: boolean;
 }
 
-export function runCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult> {
+export function startCli(args: string[], options: CliOptions): ChildProcess {
+  const argv = [process.execPath, BIN, ...args];
+  const [command, ...rest] = options.asNobody
+    ? [SETPRIV, '--reuid=65534', '--regid=65534', '--clear-groups', '--', ...argv]
+    : argv;
+  return spawn(command!, rest, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = startCli(args, options);
     let stdout = '';

@@ -1,25 +1,17 @@
-// TCP connect discovery ("TCP ping"). Sends: one connect() per address and port of a short list
-// (default 22, 80, 135, 139, 443, 445, 515, 631, 3389, 9100). A completed handshake is an open port;
-// a refusal (RST) also proves the host alive. Caveats: needs no privileges, but each probe is a
-// socket, so sockets in flight are capped; a host with every port filtered looks dead; loopback
+// TCP connect probes ("TCP ping"). Sends: one connect() per port of a short list (default 22, 80,
+// 135, 139, 443, 445, 515, 631, 3389, 9100). A completed handshake is an open port; a refusal (RST)
+// also proves the host alive. Caveats: needs no privileges, but each probe is a socket, so sockets in
+// flight are capped by the caller; a host with every port filtered looks dead; loopback
 // (127.0.0.0/8) refuses on every address, so every loopback address is alive.
 import { connect } from 'node:net';
-import type { Liveness, Observation, OpenPort, ScanStatus } from '../../../model/index.js';
-import { mapUnordered } from '../../map-unordered.js';
-import type { Discoverer, ScanContext } from '../../scanner.js';
-
-export interface TcpDiscoverOptions {
-  ports: number[];
-  timeoutMs: number;
-  /** Sockets in flight at most. */
-  concurrency: number;
-}
+import type { ScanStatus } from '../../../model/index.js';
 
 export type PortOutcome = { port: number; status: ScanStatus; rttMs: number; code?: string };
 
 /** One connect attempt; never throws. `ok` = open, `refused` = RST (host up, port closed). */
 export function probePort(address: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<PortOutcome> {
   return new Promise((resolve) => {
+    if (signal?.aborted) return resolve({ port, status: 'skipped', rttMs: 0, code: 'aborted' });
     const started = performance.now();
     const socket = connect({ host: address, port });
     let settled = false;
@@ -27,13 +19,12 @@ export function probePort(address: string, port: number, timeoutMs: number, sign
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
       socket.destroy();
       resolve({ port, status, rttMs: Math.round((performance.now() - started) * 100) / 100, ...(code ? { code } : {}) });
     };
-    const onAbort = (): void => finish('skipped', 'aborted');
-    const timer = setTimeout(() => finish('timeout'), timeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // A sweep has thousands of probes in flight: the timer, not an abort listener per socket, ends
+    // each one; an aborted scan stops starting new ones and waits at most one timeout.
+    const timer = setTimeout(() => finish(signal?.aborted ? 'skipped' : 'timeout'), timeoutMs);
     socket.once('connect', () => finish('ok'));
     socket.once('error', (error: NodeJS.ErrnoException) => {
       switch (error.code) {
@@ -52,51 +43,17 @@ export function probePort(address: string, port: number, timeoutMs: number, sign
   });
 }
 
-/** Decides a host from its ports' outcomes: alive if any port answered (open or refused). */
-export function hostObservation(address: string, outcomes: PortOutcome[], at: string): Observation {
-  const answered = outcomes.filter((o) => o.status === 'ok' || o.status === 'refused');
-  const open: OpenPort[] = outcomes
-    .filter((o) => o.status === 'ok')
-    .map((o) => ({ port: o.port, protocol: 'tcp' as const }))
-    .sort((a, b) => a.port - b.port);
-  if (answered.length > 0) {
-    const first = answered.reduce((a, b) => (b.rttMs < a.rttMs ? b : a));
-    const liveness: Liveness[] = [{ method: `tcp:${first.port}`, rttMs: first.rttMs }];
-    return {
-      scanner: 'discover:tcp',
-      address,
-      at,
-      status: 'ok',
-      facts: {
-        liveness,
-        ...(open.length > 0 ? { openPorts: { value: open, source: 'tcp:connect' } } : {}),
-      },
-    };
-  }
-  // Dead or filtered: report the most telling status (unreachable beats timeout beats error).
-  const rank: ScanStatus[] = ['unreachable', 'timeout', 'error', 'skipped'];
-  const status = rank.find((s) => outcomes.some((o) => o.status === s)) ?? 'timeout';
-  const ports = outcomes.map((o) => o.port).join(',');
-  return { scanner: 'discover:tcp', address, at, status, facts: {}, detail: `no answer on tcp ${ports}` };
+/**
+ * The port that proved the host alive, or null: the fastest open port, else the fastest refusal
+ * (an open port says more about what the host is).
+ */
+export function firstAnswer(outcomes: readonly PortOutcome[]): PortOutcome | null {
+  const fastest = (list: PortOutcome[]) => (list.length === 0 ? null : list.reduce((a, b) => (b.rttMs < a.rttMs ? b : a)));
+  return fastest(outcomes.filter((o) => o.status === 'ok')) ?? fastest(outcomes.filter((o) => o.status === 'refused'));
 }
 
-export function tcpDiscoverer(options: TcpDiscoverOptions): Discoverer {
-  const hostsInFlight = Math.max(1, Math.floor(options.concurrency / options.ports.length));
-  return {
-    name: 'discover:tcp',
-    describe: `TCP connect to ports ${options.ports.join(', ')}; an open or refused port proves a host alive`,
-    sweep(addresses, ctx: ScanContext) {
-      return mapUnordered(
-        addresses,
-        hostsInFlight,
-        async (address) => {
-          const outcomes = await Promise.all(
-            options.ports.map((port) => probePort(address, port, options.timeoutMs, ctx.signal)),
-          );
-          return hostObservation(address, outcomes, ctx.now().toISOString());
-        },
-        ctx.signal,
-      );
-    },
-  };
+/** Why a host that answered nothing looks dead: unreachable beats timeout beats error. */
+export function silentStatus(outcomes: readonly PortOutcome[]): ScanStatus {
+  const rank: ScanStatus[] = ['unreachable', 'timeout', 'error', 'skipped'];
+  return rank.find((s) => outcomes.some((o) => o.status === s)) ?? 'timeout';
 }

@@ -1,0 +1,521 @@
+// Discovery: one asynchronous sweep of the whole range, all methods in flight together.
+//
+// Sends, per address:
+//   - local segment (same subnet as an interface): one UDP datagram (an SNMP sysObjectID GET per
+//     configured community, else an empty one to port 33434). Its real job is to make the kernel ARP
+//     for the address; the neighbour table, read every few hundred ms during the sweep, then names
+//     every host that answered ARP, with its MAC, even one that drops every IP packet. A host found
+//     so gets TCP connects to the port list and an ICMP echo (batched through fping) for its open
+//     ports, round trip and how it answers.
+//   - elsewhere (routed subnets, loopback): TCP connects to the port list, ICMP echo through fping,
+//     and the SNMP GETs. Any answer proves the host alive.
+// A live host is handed on as soon as its probes are done (a stream, not phase barriers).
+//
+// Pacing (see ../shared/lab/README.md "Limits found"): probes go out at most --rate a second; local
+// datagrams waiting for ARP are capped at half the kernel's neighbour-table size (gc_thresh3), since
+// past it the kernel drops new entries; they go out over a pool of sockets with large send buffers
+// so that none stalls; TCP sockets in flight are capped by --concurrency. A send that fails is
+// counted and retried once, never taken for a host that is down.
+import pLimit from 'p-limit';
+import type { Liveness, Observation, OpenPort, ScanStatus } from '../../model/index.js';
+import { AsyncQueue } from '../async-queue.js';
+import type { Discoverer, ScanContext } from '../scanner.js';
+import type { SystemTools } from '../tools.js';
+import { readNeighbourLimits, readNeighbours, type NeighbourLimits } from './arp/neighbour-table.js';
+import { readSoftnetDrops } from './congestion.js';
+import { pingAll } from './icmp/index.js';
+import { localSegments, segmentOf, type LocalSegment } from './local-segment.js';
+import { firstAnswer, probePort, silentStatus, type PortOutcome } from './tcp/index.js';
+import { UdpProber } from './udp/index.js';
+
+export interface SweepOptions {
+  ports: number[];
+  connectTimeoutMs: number;
+  /** TCP sockets in flight at most. */
+  concurrency: number;
+  /** Probes (datagrams and connects) per second at most. */
+  rate: number;
+  icmp: boolean;
+  icmpTimeoutMs: number;
+  arp: boolean;
+  /** How long a local address may take to answer ARP (the kernel gives up after about 3 s). */
+  arpWaitMs: number;
+  communities: string[];
+  snmpVersion: 'v1' | 'v2c';
+  snmpPort: number;
+  snmpTimeoutMs: number;
+  tools: SystemTools;
+  /** For tests: the machine's segments and kernel limits, instead of reading them. */
+  segments?: LocalSegment[];
+  limits?: NeighbourLimits;
+}
+
+export interface MethodReport {
+  method: 'arp' | 'icmp' | 'tcp' | 'snmp';
+  ran: boolean;
+  /** Why it did not run, or how it ran ("fping", "ping per address"). */
+  note: string;
+}
+
+export interface SweepReport {
+  methods: MethodReport[];
+  warnings: string[];
+  sendErrors: number;
+  /** Local addresses probed a second time because the kernel dropped packets while they waited. */
+  retried: number;
+  /** Packets the kernel dropped (receive backlog) during the sweep, machine-wide. */
+  drops: number;
+  udpSockets: number;
+  localPendingCap: number | null;
+}
+
+interface HostState {
+  address: string;
+  segment: LocalSegment | null;
+  sentAt: number;
+  liveness: Liveness[];
+  mac: string | null;
+  tcp: 'waiting' | 'running' | 'done';
+  tcpOutcomes: PortOutcome[];
+  icmp: 'waiting' | 'queued' | 'done';
+  snmpDeadline: number;
+  snmpAnswered: boolean;
+  /** A local address gets one more try when the kernel dropped packets while it waited for ARP. */
+  retried: boolean;
+}
+
+export interface SweepDiscoverer extends Discoverer {
+  report(): SweepReport;
+}
+
+export function sweepDiscoverer(options: SweepOptions): SweepDiscoverer {
+  let lastReport: SweepReport = { methods: [], warnings: [], sendErrors: 0, retried: 0, drops: 0, udpSockets: 0, localPendingCap: null };
+  return {
+    name: 'discover',
+    describe: 'one sweep: ARP via the neighbour table on local segments, ICMP (fping/ping), TCP connect, SNMP GET',
+    report: () => lastReport,
+    sweep(addresses, ctx) {
+      const sweep = new Sweep(options, ctx);
+      lastReport = sweep.report;
+      return sweep.run(addresses);
+    },
+  };
+}
+
+const MAX_STATES = 50_000;
+/** The kernel's timers run late on a busy machine: give its last ARP request this long to be answered. */
+const ARP_MARGIN_MS = 500;
+
+class Sweep {
+  readonly report: SweepReport;
+  private readonly out = new AsyncQueue<Observation>();
+  private readonly states = new Map<string, HostState>();
+  private readonly tcpLimit: ReturnType<typeof pLimit>;
+  private readonly icmpLimit = pLimit(4);
+  private readonly segments: LocalSegment[];
+  private readonly ownAddresses: Set<string>;
+  private udp: UdpProber | null = null;
+  private icmpBatch: string[] = [];
+  private icmpTimer: NodeJS.Timeout | null = null;
+  /** Send times of local datagrams still within their ARP wait, oldest first, from pendingHead on. */
+  private localPending: number[] = [];
+  private pendingHead = 0;
+  private localPendingCap = Number.POSITIVE_INFINITY;
+  private feeding = true;
+  private tokens = 0;
+  private lastRefill = performance.now();
+  private wake: (() => void) | null = null;
+  private readonly icmpTool: string | null;
+  /** The rate in force: starts at --rate, cut when the kernel drops packets, regained slowly. */
+  private rate: number;
+  private lastDropAt = Number.NEGATIVE_INFINITY;
+  private lastDrops: number | null = null;
+  private readonly retryQueue: HostState[] = [];
+
+  constructor(
+    private readonly options: SweepOptions,
+    private readonly ctx: ScanContext,
+  ) {
+    this.tcpLimit = pLimit(Math.max(1, options.concurrency));
+    this.segments = options.arp ? (options.segments ?? localSegments()) : [];
+    this.ownAddresses = new Set(this.segments.map((s) => s.own));
+    this.icmpTool = options.icmp ? (options.tools.fping ?? options.tools.ping) : null;
+    this.rate = options.rate;
+    this.report = {
+      methods: [
+        {
+          method: 'arp',
+          ran: this.segments.length > 0 && options.arp,
+          note: !options.arp ? 'turned off (--no-arp)' : this.segments.length === 0 ? 'no local segment on this machine' : `neighbour table of ${[...new Set(this.segments.map((s) => s.device))].join(', ')} (only for targets on those segments)`,
+        },
+        {
+          method: 'icmp',
+          ran: this.icmpTool !== null,
+          note: !options.icmp
+            ? 'turned off (--no-icmp)'
+            : options.tools.fping
+              ? 'fping'
+              : options.tools.ping
+                ? 'ping, one process per address (install fping for a faster sweep)'
+                : 'neither fping nor ping is installed: hosts that answer only ICMP are missed',
+        },
+        { method: 'tcp', ran: options.ports.length > 0, note: `connect to ${options.ports.join(',')}` },
+        {
+          method: 'snmp',
+          ran: options.communities.length > 0,
+          note: options.communities.length > 0 ? `sysObjectID GET with ${options.communities.length} communit${options.communities.length === 1 ? 'y' : 'ies'}` : 'no v1/v2c community configured',
+        },
+      ],
+      warnings: [],
+      sendErrors: 0,
+      retried: 0,
+      drops: 0,
+      udpSockets: 0,
+      localPendingCap: null,
+    };
+  }
+
+  async *run(addresses: Iterable<string> | AsyncIterable<string>): AsyncGenerator<Observation> {
+    const limits = this.options.limits ?? (await readNeighbourLimits());
+    if (this.segments.length > 0 && limits.gcThresh3 !== null) {
+      this.localPendingCap = Math.max(64, Math.floor(limits.gcThresh3 / 2));
+      this.report.localPendingCap = this.localPendingCap;
+      if (limits.gcThresh3 <= 4096) {
+        const perSecond = Math.round(this.localPendingCap / (this.options.arpWaitMs / 1000));
+        this.report.warnings.push(
+          `the kernel's neighbour table holds at most ${limits.gcThresh3} entries (net.ipv4.neigh.default.gc_thresh3): ` +
+            `local addresses are swept at about ${perSecond}/s, and more live local hosts than that cannot all be kept; ` +
+            `raise it (sysctl -w net.ipv4.neigh.default.gc_thresh3=131072) for large local ranges`,
+        );
+      }
+    }
+    this.udp = new UdpProber({
+      communities: this.options.communities,
+      version: this.options.snmpVersion,
+      snmpPort: this.options.snmpPort,
+      maxPending: Math.min(this.localPendingCap, this.options.rate * (this.options.arpWaitMs / 1000)) || 1000,
+      wmemMax: limits.wmemMax ?? 212_992,
+      onAnswer: (address, _sysObjectID, _community, rttMs) => this.onSnmpAnswer(address, rttMs),
+    });
+    await this.udp.open();
+    this.report.udpSockets = this.udp.socketCount;
+
+    const poller = this.pollNeighbours();
+    const t0 = performance.now();
+    // Every refused connect makes Node build an Error with a stack trace nobody reads; on a sweep of
+    // thousands of hosts that was 6% of the CPU. Stacks come back when the sweep ends.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    const feeder = this.feed(addresses).then(
+      () => {
+        if (process.env.NETCENSUS_DEBUG_SWEEP) {
+          const m = process.memoryUsage();
+          process.stderr.write(`[sweep] fed in ${Math.round(performance.now() - t0)} ms, ${this.states.size} undecided, rss ${m.rss >> 20} MB heap ${m.heapUsed >> 20} MB ext ${m.external >> 20} MB ab ${m.arrayBuffers >> 20} MB\n`);
+        }
+        this.feeding = false;
+        this.maybeClose();
+      },
+      (error: unknown) => this.out.fail(error),
+    );
+    try {
+      yield* this.out;
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+      this.feeding = false;
+      await feeder;
+      await poller;
+      this.report.sendErrors = this.udp.sendErrors;
+      this.udp.close();
+      if (this.icmpTimer) clearTimeout(this.icmpTimer);
+    }
+  }
+
+  private async feed(addresses: Iterable<string> | AsyncIterable<string>): Promise<void> {
+    const source = Symbol.asyncIterator in addresses
+      ? (addresses as AsyncIterable<string>)[Symbol.asyncIterator]()
+      : (addresses as Iterable<string>)[Symbol.iterator]();
+    let exhausted = false;
+    while (!this.ctx.signal.aborted) {
+      const retry = this.retryQueue.shift();
+      if (retry) {
+        await this.admit();
+        this.resend(retry);
+        continue;
+      }
+      if (!exhausted) {
+        const step = await source.next();
+        if (step.done) {
+          exhausted = true;
+          continue;
+        }
+        await this.admit();
+        if (this.ctx.signal.aborted) break;
+        this.start(step.value);
+        continue;
+      }
+      // All addresses sent; stay to send the retries the stragglers may still earn.
+      if (![...this.states.values()].some((s) => s.segment && !s.retried && s.liveness.length === 0)) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** One more datagram to a local address whose ARP answer may have been dropped. */
+  private resend(state: HostState): void {
+    if (!this.states.has(state.address) || state.liveness.length > 0) return;
+    this.report.retried++;
+    state.sentAt = performance.now();
+    this.localPending.push(state.sentAt);
+    void this.udp!.probe(state.address).then(() => {
+      state.sentAt = performance.now();
+    });
+  }
+
+  /** Waits for a rate token, room under the local pending cap and TCP capacity. */
+  private async admit(): Promise<void> {
+    for (;;) {
+      if (this.ctx.signal.aborted) return;
+      const now = performance.now();
+      this.tokens = Math.min(this.rate / 20 + 1, this.tokens + ((now - this.lastRefill) / 1000) * this.rate);
+      this.lastRefill = now;
+      this.expirePending(now);
+      const tcpBusy = this.tcpLimit.pendingCount > this.options.concurrency * 2;
+      if (this.tokens >= 1 && this.pendingCount < this.localPendingCap && !tcpBusy && this.states.size < MAX_STATES) {
+        this.tokens -= 1;
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, Math.max(1, Math.ceil(1000 / this.rate)));
+      });
+      this.wake = null;
+    }
+  }
+
+  private get pendingCount(): number {
+    return this.localPending.length - this.pendingHead;
+  }
+
+  private expirePending(now: number): void {
+    while (this.pendingHead < this.localPending.length && now - this.localPending[this.pendingHead]! > this.options.arpWaitMs) {
+      this.pendingHead++;
+    }
+    // Compact now and then rather than on every call (that would copy the array per address).
+    if (this.pendingHead > 4096 && this.pendingHead * 2 > this.localPending.length) {
+      this.localPending = this.localPending.slice(this.pendingHead);
+      this.pendingHead = 0;
+    }
+  }
+
+  private start(address: string): void {
+    const segment = this.segments.length > 0 ? segmentOf(this.segments, ipToInt(address)) : null;
+    const state: HostState = {
+      address,
+      segment,
+      sentAt: performance.now(),
+      liveness: [],
+      mac: null,
+      tcp: 'waiting',
+      tcpOutcomes: [],
+      icmp: this.icmpTool ? 'waiting' : 'done',
+      snmpDeadline: performance.now() + this.options.snmpTimeoutMs,
+      snmpAnswered: this.options.communities.length === 0,
+      retried: false,
+    };
+    this.states.set(address, state);
+    if (this.ownAddresses.has(address)) {
+      // This machine itself: alive by definition; its open ports are still worth knowing.
+      state.mac = segment?.ownMac ?? null;
+      this.markAlive(state, { method: 'self' });
+      return;
+    }
+    if (segment) {
+      this.localPending.push(state.sentAt);
+      // The ARP wait starts when the kernel takes the datagram, which under load can be later than
+      // the call (libuv queues a send that the socket cannot take yet).
+      void this.udp!.probe(address).then(() => {
+        state.sentAt = performance.now();
+      });
+    } else {
+      if (this.options.communities.length > 0) void this.udp!.probe(address);
+      this.runTcp(state);
+      this.queueIcmp(state);
+    }
+  }
+
+  private markAlive(state: HostState, liveness: Liveness): void {
+    if (state.liveness.some((l) => l.method === liveness.method)) return;
+    const first = state.liveness.length === 0;
+    state.liveness.push(liveness);
+    if (first && state.segment) {
+      // Found by ARP (or SNMP): now learn its ports and whether it answers ICMP.
+      this.runTcp(state);
+      this.queueIcmp(state);
+    }
+    this.tryFinish(state);
+  }
+
+  private runTcp(state: HostState): void {
+    if (state.tcp !== 'waiting') return;
+    state.tcp = 'running';
+    const probes = this.options.ports.map((port) =>
+      this.tcpLimit(() => probePort(state.address, port, this.options.connectTimeoutMs, this.ctx.signal)),
+    );
+    void Promise.all(probes).then((outcomes) => {
+      state.tcp = 'done';
+      state.tcpOutcomes = outcomes;
+      const first = firstAnswer(outcomes);
+      if (first) this.markAlive(state, { method: `tcp:${first.port}`, rttMs: first.rttMs });
+      this.tryFinish(state);
+      this.wake?.();
+    });
+  }
+
+  private queueIcmp(state: HostState): void {
+    if (state.icmp !== 'waiting') return;
+    state.icmp = 'queued';
+    this.icmpBatch.push(state.address);
+    if (this.icmpBatch.length >= 512) this.flushIcmp();
+    else this.icmpTimer ??= setTimeout(() => this.flushIcmp(), 20);
+  }
+
+  private flushIcmp(): void {
+    if (this.icmpTimer) clearTimeout(this.icmpTimer);
+    this.icmpTimer = null;
+    const batch = this.icmpBatch;
+    this.icmpBatch = [];
+    if (batch.length === 0) return;
+    void this.icmpLimit(() =>
+      pingAll(
+        batch,
+        { fping: this.options.tools.fping, ping: this.options.tools.ping, timeoutMs: this.options.icmpTimeoutMs, retries: 1, signal: this.ctx.signal },
+        (address, rttMs) => {
+          const state = this.states.get(address);
+          if (state) this.markAlive(state, { method: 'icmp', rttMs });
+        },
+      ),
+    ).then(() => {
+      for (const address of batch) {
+        const state = this.states.get(address);
+        if (!state) continue;
+        state.icmp = 'done';
+        this.tryFinish(state);
+      }
+    });
+  }
+
+  private onSnmpAnswer(address: string, rttMs: number): void {
+    const state = this.states.get(address);
+    if (!state) return;
+    state.snmpAnswered = true;
+    this.markAlive(state, { method: 'snmp', rttMs });
+  }
+
+  /** Emits a host once everything about it is decided. */
+  private tryFinish(state: HostState, now = performance.now()): void {
+    if (!this.states.has(state.address)) return;
+    const alive = state.liveness.length > 0;
+    const probesDone = state.tcp === 'done' && state.icmp === 'done';
+    if (state.segment) {
+      // Local: alive once its follow-up probes are done; dead once ARP had its time and nothing answered.
+      if (alive && probesDone) return this.finish(state);
+      if (!alive && now - state.sentAt > this.options.arpWaitMs + ARP_MARGIN_MS && (state.snmpAnswered || now > state.snmpDeadline)) {
+        if (!state.retried && this.lastDropAt >= state.sentAt) {
+          state.retried = true;
+          this.retryQueue.push(state);
+          return;
+        }
+        return this.finish(state);
+      }
+      return;
+    }
+    if (probesDone && (alive || state.snmpAnswered || now > state.snmpDeadline)) this.finish(state);
+  }
+
+  private finish(state: HostState): void {
+    this.states.delete(state.address);
+    this.udp?.forget(state.address);
+    const at = this.ctx.now().toISOString();
+    if (state.liveness.length > 0) {
+      const open: OpenPort[] = state.tcpOutcomes
+        .filter((o) => o.status === 'ok')
+        .map((o) => ({ port: o.port, protocol: 'tcp' as const }))
+        .sort((a, b) => a.port - b.port);
+      this.out.push({
+        scanner: 'discover',
+        address: state.address,
+        at,
+        status: 'ok',
+        facts: {
+          liveness: [...state.liveness].sort((a, b) => a.method.localeCompare(b.method)),
+          ...(state.mac ? { macs: [{ value: state.mac, source: `arp:${state.segment?.device ?? 'neighbour-table'}` }] } : {}),
+          ...(open.length > 0 ? { openPorts: { value: open, source: 'tcp:connect' } } : {}),
+        },
+      });
+    } else {
+      const status: ScanStatus = state.segment ? 'timeout' : silentStatus(state.tcpOutcomes);
+      this.out.push({ scanner: 'discover', address: state.address, at, status, facts: {}, detail: state.segment ? 'no ARP answer' : 'no answer' });
+    }
+    this.wake?.();
+    this.maybeClose();
+  }
+
+  private maybeClose(): void {
+    if (!this.feeding && this.states.size === 0) this.out.close();
+  }
+
+  /**
+   * Congestion control on the kernel's own drop count: any drop since the last look cuts the rate
+   * by a third (not below 200/s) and marks the moment, so addresses waiting for ARP then get a
+   * retry; a quiet interval gives back a tenth of what was cut.
+   */
+  private async watchDrops(now: number): Promise<void> {
+    if (this.segments.length === 0) return;
+    const drops = await readSoftnetDrops();
+    if (drops === null) return;
+    if (this.lastDrops !== null && drops > this.lastDrops) {
+      this.lastDropAt = now;
+      if (process.env.NETCENSUS_SWEEP_AIMD) this.rate = Math.max(200, Math.floor(this.rate * 0.66));
+      this.report.drops += drops - this.lastDrops;
+    } else if (this.rate < this.options.rate) {
+      this.rate = Math.min(this.options.rate, Math.ceil(this.rate + (this.options.rate - this.rate) * 0.1));
+    }
+    this.lastDrops = drops;
+  }
+
+  /** Reads the neighbour table during the sweep (entries age out of it on long sweeps), and decides stragglers. */
+  private async pollNeighbours(): Promise<void> {
+    const devices = [...new Set(this.segments.map((s) => s.device))];
+    let interval = 25;
+    while (this.feeding || this.states.size > 0) {
+      await new Promise((resolve) => setTimeout(resolve, interval));
+      if (this.ctx.signal.aborted) {
+        for (const state of [...this.states.values()]) this.finish(state);
+        break;
+      }
+      const started = performance.now();
+      const hasLocal = [...this.states.values()].some((s) => s.segment !== null);
+      if (hasLocal) {
+        for (const device of devices) {
+          for (const entry of await readNeighbours(device, this.options.tools.ip)) {
+            const state = this.states.get(entry.address);
+            if (!state || state.segment?.device !== device) continue;
+            state.mac ??= entry.mac;
+            this.markAlive(state, { method: 'arp' });
+          }
+        }
+      }
+      await this.watchDrops(started);
+      // A local address is declared absent only by a read that began after its ARP deadline: an
+      // answer that arrived while the table was being read is not missed.
+      for (const state of [...this.states.values()]) this.tryFinish(state, hasLocal ? started : performance.now());
+      const now = performance.now();
+      // Poll often while answers come fast; back off when reading the table gets expensive, but not
+      // so far that the undecided addresses at the end of a sweep wait long for their verdict.
+      interval = Math.min(400, Math.max(50, (now - started) * 3, interval * 1.5));
+    }
+  }
+}
+
+function ipToInt(ip: string): number {
+  return ip.split('.').reduce((n, o) => ((n << 8) | Number(o)) >>> 0, 0);
+}
