@@ -5,8 +5,10 @@ import type { Facts } from '../model/index.js';
 import { builtInDefinitions, combineDefinitions, type LoadedProductLine } from './load-definitions.js';
 import { identifySnmp, planSnmp, type SnmpPlan, type SnmpSystemView } from './identify-snmp.js';
 import { macVendor } from './mac-vendor.js';
+import { classifyDevice } from './classify-device.js';
 
 export { macVendor } from './mac-vendor.js';
+export { classifyDevice, classifyGuesses, classificationPorts } from './classify-device.js';
 export { explainFacts } from './identify-snmp.js';
 export { parseDefinitionFile, DefinitionError, type LoadedProductLine } from './load-definitions.js';
 
@@ -41,5 +43,6 @@ function identifyWith(facts: Facts, lines: LoadedProductLine[]): Facts {
       }
     }
   }
-  return out;
+  // Last: guesses from indirect evidence (ports, banners, nmap), never over what was read directly.
+  return classifyDevice(out);
 }

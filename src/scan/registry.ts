@@ -7,6 +7,8 @@ import { snmpInterrogator, type SnmpQueryPlanner } from './snmp/index.js';
 import { sweepDiscoverer, type SweepDiscoverer } from './discover/index.js';
 import type { Interrogator } from './scanner.js';
 import type { SystemTools } from './tools.js';
+import { nmapInterrogator, type NmapInterrogator } from './nmap/index.js';
+import { fingerprintInterrogator } from './fingerprint/index.js';
 
 /** The sweep, with the v1/v2c communities (resolved secrets) its SNMP probe may use. */
 export function buildDiscoverer(settings: ScanSettings, communities: string[], tools: SystemTools): SweepDiscoverer {
@@ -19,6 +21,7 @@ export function buildDiscoverer(settings: ScanSettings, communities: string[], t
     icmpTimeoutMs: Math.min(settings.connectTimeoutMs, 1000),
     arp: settings.arp,
     arpWaitMs: settings.arpWaitMs,
+    secondPass: settings.secondPass,
     communities: settings.snmp.enabled ? communities : [],
     snmpVersion: settings.snmp.version,
     snmpPort: settings.snmp.port,
@@ -31,6 +34,13 @@ export function buildDiscoverer(settings: ScanSettings, communities: string[], t
 export interface InterrogatorInputs {
   credentials?: SnmpCredential[];
   snmpPlanner?: SnmpQueryPlanner;
+  /** nmap's path (findTools); null or absent: no nmap interrogator even when settings ask for one. */
+  nmapPath?: string | null;
+  /** Whether nmap may run -O (root). */
+  privileged?: boolean;
+  uid?: number | null;
+  /** The ports identify's classification rules look at (the fingerprint probe tries the unswept ones). */
+  classificationPorts?: number[];
 }
 
 /** Interrogators run in this order on each live host. */
@@ -51,5 +61,39 @@ export function buildInterrogators(settings: ScanSettings, inputs: InterrogatorI
       }),
     );
   }
+  // Guessers last: their facts rank below SNMP's and DNS's where both give one (see run-scan).
+  if (settings.fingerprint.enabled) {
+    interrogators.push(
+      fingerprintInterrogator({
+        ...settings.fingerprint,
+        ports: inputs.classificationPorts ?? [],
+        sweptPorts: settings.ports,
+      }),
+    );
+  }
+  if (settings.nmap.enabled && inputs.nmapPath) interrogators.push(buildNmap(settings, inputs.nmapPath, inputs));
   return interrogators;
+}
+
+function buildNmap(settings: ScanSettings, command: string, inputs: InterrogatorInputs): NmapInterrogator {
+  return nmapInterrogator({
+    command,
+    privileged: inputs.privileged ?? false,
+    uid: inputs.uid ?? null,
+    osDetection: settings.nmap.osDetection,
+    ports: settings.ports,
+    batchSize: settings.nmap.batchSize,
+    batchWaitMs: settings.nmap.batchWaitMs,
+    timeoutMs: settings.nmap.timeoutMs,
+  });
+}
+
+export const NMAP_MISSING = 'nmap is not installed (not on PATH): scanned without OS and service detection';
+
+/** What the user should hear once about the interrogators (nmap asked for but missing, -O skipped). */
+export function interrogatorWarnings(settings: ScanSettings, interrogators: Interrogator[], nmapPath: string | null | undefined): string[] {
+  const warnings: string[] = [];
+  if (settings.nmap.enabled && !nmapPath) warnings.push(NMAP_MISSING);
+  for (const i of interrogators) if ('warnings' in i && typeof i.warnings === 'function') warnings.push(...(i as NmapInterrogator).warnings());
+  return warnings;
 }

@@ -14,8 +14,12 @@
 // Pacing (see ../shared/lab/README.md "Limits found"): probes go out at most --rate a second; local
 // datagrams waiting for ARP are capped at half the kernel's neighbour-table size (gc_thresh3), since
 // past it the kernel drops new entries; they go out over a pool of sockets with large send buffers
-// so that none stalls; TCP sockets in flight are capped by --concurrency. A send that fails is
-// counted and retried once, never taken for a host that is down.
+// so that none stalls; TCP sockets in flight are capped by --concurrency.
+//
+// Retries: the kernel itself sends up to three ARP requests a second apart. How many live hosts
+// needed more than the first one measures the loss on the segment; when that loss makes it likely
+// that some live host missed all three, every local address that stayed silent gets a second pass
+// at the end (a busy lab machine loses ARP answers in bursts; a quiet LAN needs no second pass).
 import pLimit from 'p-limit';
 import type { Liveness, Observation, OpenPort, ScanStatus } from '../../model/index.js';
 import { AsyncQueue } from '../async-queue.js';
@@ -40,6 +44,8 @@ export interface SweepOptions {
   arp: boolean;
   /** How long a local address may take to answer ARP (the kernel gives up after about 3 s). */
   arpWaitMs: number;
+  /** A second pass over silent local addresses: when the measured loss calls for it, always, or never. */
+  secondPass: 'auto' | 'always' | 'never';
   communities: string[];
   snmpVersion: 'v1' | 'v2c';
   snmpPort: number;
@@ -61,8 +67,11 @@ export interface SweepReport {
   methods: MethodReport[];
   warnings: string[];
   sendErrors: number;
-  /** Local addresses probed a second time because the kernel dropped packets while they waited. */
+  /** Local addresses probed a second time because ARP answers were being lost. */
   retried: number;
+  /** Live local hosts that answered the kernel's first ARP request, and those that needed a later one. */
+  arpFirstTry: number;
+  arpLaterTry: number;
   /** Packets the kernel dropped (receive backlog) during the sweep, machine-wide. */
   drops: number;
   udpSockets: number;
@@ -80,7 +89,7 @@ interface HostState {
   icmp: 'waiting' | 'queued' | 'done';
   snmpDeadline: number;
   snmpAnswered: boolean;
-  /** A local address gets one more try when the kernel dropped packets while it waited for ARP. */
+  /** In the second pass (see "Retries" above). */
   retried: boolean;
 }
 
@@ -89,7 +98,7 @@ export interface SweepDiscoverer extends Discoverer {
 }
 
 export function sweepDiscoverer(options: SweepOptions): SweepDiscoverer {
-  let lastReport: SweepReport = { methods: [], warnings: [], sendErrors: 0, retried: 0, drops: 0, udpSockets: 0, localPendingCap: null };
+  let lastReport: SweepReport = { methods: [], warnings: [], sendErrors: 0, retried: 0, arpFirstTry: 0, arpLaterTry: 0, drops: 0, udpSockets: 0, localPendingCap: null };
   return {
     name: 'discover',
     describe: 'one sweep: ARP via the neighbour table on local segments, ICMP (fping/ping), TCP connect, SNMP GET',
@@ -105,6 +114,8 @@ export function sweepDiscoverer(options: SweepOptions): SweepDiscoverer {
 const MAX_STATES = 50_000;
 /** The kernel's timers run late on a busy machine: give its last ARP request this long to be answered. */
 const ARP_MARGIN_MS = 500;
+/** A live host on the segment answers the first ARP request well within this. */
+const FIRST_ARP_ANSWER_MS = 300;
 
 class Sweep {
   readonly report: SweepReport;
@@ -126,11 +137,11 @@ class Sweep {
   private lastRefill = performance.now();
   private wake: (() => void) | null = null;
   private readonly icmpTool: string | null;
-  /** The rate in force: starts at --rate, cut when the kernel drops packets, regained slowly. */
-  private rate: number;
-  private lastDropAt = Number.NEGATIVE_INFINITY;
-  private lastDrops: number | null = null;
-  private readonly retryQueue: HostState[] = [];
+  private readonly rate: number;
+  private firstDrops: number | null = null;
+  /** Local addresses that stayed silent in the first pass: retried, or reported at the end. */
+  private silentLocal: string[] = [];
+  private prevReadStart = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly options: SweepOptions,
@@ -169,6 +180,8 @@ class Sweep {
       warnings: [],
       sendErrors: 0,
       retried: 0,
+      arpFirstTry: 0,
+      arpLaterTry: 0,
       drops: 0,
       udpSockets: 0,
       localPendingCap: null,
@@ -231,43 +244,42 @@ class Sweep {
   }
 
   private async feed(addresses: Iterable<string> | AsyncIterable<string>): Promise<void> {
-    const source = Symbol.asyncIterator in addresses
-      ? (addresses as AsyncIterable<string>)[Symbol.asyncIterator]()
-      : (addresses as Iterable<string>)[Symbol.iterator]();
-    let exhausted = false;
-    while (!this.ctx.signal.aborted) {
-      const retry = this.retryQueue.shift();
-      if (retry) {
-        await this.admit();
-        this.resend(retry);
-        continue;
-      }
-      if (!exhausted) {
-        const step = await source.next();
-        if (step.done) {
-          exhausted = true;
-          continue;
-        }
-        await this.admit();
-        if (this.ctx.signal.aborted) break;
-        this.start(step.value);
-        continue;
-      }
-      // All addresses sent; stay to send the retries the stragglers may still earn.
-      if (![...this.states.values()].some((s) => s.segment && !s.retried && s.liveness.length === 0)) break;
+    for await (const address of addresses as AsyncIterable<string>) {
+      if (this.ctx.signal.aborted) break;
+      await this.admit();
+      if (this.ctx.signal.aborted) break;
+      this.start(address, false);
+    }
+    if (this.segments.length === 0) return;
+    // Wait for the first pass's local verdicts, then decide on a second pass.
+    while (!this.ctx.signal.aborted && [...this.states.values()].some((s) => s.segment !== null)) {
       await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const silent = this.silentLocal;
+    this.silentLocal = [];
+    if (!this.ctx.signal.aborted && this.secondPassWorthIt()) {
+      this.report.retried = silent.length;
+      for (const address of silent) {
+        if (this.ctx.signal.aborted) break;
+        await this.admit();
+        this.start(address, true);
+      }
+    } else {
+      for (const address of silent) this.emitSilent(address);
     }
   }
 
-  /** One more datagram to a local address whose ARP answer may have been dropped. */
-  private resend(state: HostState): void {
-    if (!this.states.has(state.address) || state.liveness.length > 0) return;
-    this.report.retried++;
-    state.sentAt = performance.now();
-    this.localPending.push(state.sentAt);
-    void this.udp!.probe(state.address).then(() => {
-      state.sentAt = performance.now();
-    });
+  /**
+   * The share of live hosts that needed the kernel's second or third ARP request estimates the
+   * loss p per attempt; a live host misses all three with about p^3. A second pass is worth it
+   * when that puts the expected number of missed hosts above 1 in 50.
+   */
+  private secondPassWorthIt(): boolean {
+    if (this.options.secondPass !== 'auto') return this.options.secondPass === 'always';
+    const { arpFirstTry, arpLaterTry } = this.report;
+    const answered = arpFirstTry + arpLaterTry;
+    const p = (arpLaterTry + 1) / (answered + 2);
+    return answered * p ** 3 > 0.02;
   }
 
   /** Waits for a rate token, room under the local pending cap and TCP capacity. */
@@ -306,7 +318,7 @@ class Sweep {
     }
   }
 
-  private start(address: string): void {
+  private start(address: string, retried: boolean): void {
     const segment = this.segments.length > 0 ? segmentOf(this.segments, ipToInt(address)) : null;
     const state: HostState = {
       address,
@@ -319,7 +331,7 @@ class Sweep {
       icmp: this.icmpTool ? 'waiting' : 'done',
       snmpDeadline: performance.now() + this.options.snmpTimeoutMs,
       snmpAnswered: this.options.communities.length === 0,
-      retried: false,
+      retried,
     };
     this.states.set(address, state);
     if (this.ownAddresses.has(address)) {
@@ -419,9 +431,12 @@ class Sweep {
       // Local: alive once its follow-up probes are done; dead once ARP had its time and nothing answered.
       if (alive && probesDone) return this.finish(state);
       if (!alive && now - state.sentAt > this.options.arpWaitMs + ARP_MARGIN_MS && (state.snmpAnswered || now > state.snmpDeadline)) {
-        if (!state.retried && this.lastDropAt >= state.sentAt) {
-          state.retried = true;
-          this.retryQueue.push(state);
+        if (!state.retried) {
+          // Silent in the first pass: the verdict waits for the decision on a second pass.
+          this.states.delete(state.address);
+          this.udp?.forget(state.address);
+          this.silentLocal.push(state.address);
+          this.wake?.();
           return;
         }
         return this.finish(state);
@@ -459,27 +474,21 @@ class Sweep {
     this.maybeClose();
   }
 
+  private emitSilent(address: string): void {
+    this.out.push({ scanner: 'discover', address, at: this.ctx.now().toISOString(), status: 'timeout', facts: {}, detail: 'no ARP answer' });
+  }
+
   private maybeClose(): void {
     if (!this.feeding && this.states.size === 0) this.out.close();
   }
 
-  /**
-   * Congestion control on the kernel's own drop count: any drop since the last look cuts the rate
-   * by a third (not below 200/s) and marks the moment, so addresses waiting for ARP then get a
-   * retry; a quiet interval gives back a tenth of what was cut.
-   */
-  private async watchDrops(now: number): Promise<void> {
+  /** Machine-wide receive drops during the sweep, for the report (see congestion.ts). */
+  private async countDrops(): Promise<void> {
     if (this.segments.length === 0) return;
     const drops = await readSoftnetDrops();
     if (drops === null) return;
-    if (this.lastDrops !== null && drops > this.lastDrops) {
-      this.lastDropAt = now;
-      if (process.env.NETCENSUS_SWEEP_AIMD) this.rate = Math.max(200, Math.floor(this.rate * 0.66));
-      this.report.drops += drops - this.lastDrops;
-    } else if (this.rate < this.options.rate) {
-      this.rate = Math.min(this.options.rate, Math.ceil(this.rate + (this.options.rate - this.rate) * 0.1));
-    }
-    this.lastDrops = drops;
+    this.firstDrops ??= drops;
+    this.report.drops = drops - this.firstDrops;
   }
 
   /** Reads the neighbour table during the sweep (entries age out of it on long sweeps), and decides stragglers. */
@@ -500,11 +509,17 @@ class Sweep {
             const state = this.states.get(entry.address);
             if (!state || state.segment?.device !== device) continue;
             state.mac ??= entry.mac;
+            if (state.liveness.length === 0 && !state.retried) {
+              // Not seen by a read that began well after the send: the first ARP exchange was lost.
+              if (this.prevReadStart - state.sentAt > FIRST_ARP_ANSWER_MS) this.report.arpLaterTry++;
+              else this.report.arpFirstTry++;
+            }
             this.markAlive(state, { method: 'arp' });
           }
         }
       }
-      await this.watchDrops(started);
+      await this.countDrops();
+      this.prevReadStart = started;
       // A local address is declared absent only by a read that began after its ARP deadline: an
       // answer that arrived while the table was being read is not missed.
       for (const state of [...this.states.values()]) this.tryFinish(state, hasLocal ? started : performance.now());
