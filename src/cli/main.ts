@@ -43,7 +43,7 @@ Snapshots are named by id, "latest", "latest~N" (N before the latest) or a date 
 
 Exit codes: 0 done; 1 done and --exit-code found changes; 2 usage or config error;
 3 scan completed but named targets failed beyond the threshold; 4 another scan holds the lock;
-130/143 interrupted by SIGINT/SIGTERM.
+5 scan --max-duration ran out; 130/143 interrupted by SIGINT/SIGTERM.
 
 Examples:
   netcensus scan 192.168.1.0/24 --label "office, first pass"
@@ -73,6 +73,9 @@ Examples:
     .option('--no-icmp', 'do not ping (fping or ping)')
     .option('--no-arp', 'do not use the neighbour (ARP) table for local segments')
     .option('--arp-wait <ms>', 'how long a local address may take to answer ARP (default 3000)', intBetween('--arp-wait', 100, 10_000))
+    .addOption(
+      new Option('--second-pass <when>', 'probe silent local addresses again: auto (when ARP loss calls for it), always, never').choices(['auto', 'always', 'never']),
+    )
     .option('--no-dns', 'skip reverse DNS lookups')
     .option('--dns-server <addr...>', 'resolvers for reverse DNS (ip or ip:port) instead of the system ones')
     .option('--fail-threshold <pct>', 'exit 3 when more than this % of named hosts fail (default 50)', intBetween('--fail-threshold', 0, 100))
@@ -81,6 +84,12 @@ Examples:
     .option('--snmp-port <port>', 'SNMP agent port (default 161)', intBetween('--snmp-port', 1, 65535))
     .option('--snmp-timeout <ms>', 'SNMP timeout per request (default 1500)', intBetween('--snmp-timeout', 50, 60_000))
     .option('--no-snmp', 'do not interrogate hosts over SNMP')
+    .option('--nmap', 'also run nmap -sV (and -O as root) on live hosts; exit 3 if nmap is not installed')
+    .option('--no-fingerprint', 'skip the HTTP title, NetBIOS, mDNS and SSDP probes used to classify devices')
+    .option('--host-budget <ms>', 'time budget per host for interrogation, all SNMP walks included (default 30000)', intBetween('--host-budget', 500, 600_000))
+    .option('--max-duration <duration>', 'stop the whole run after this long (90s, 45m, 2h): what was found is kept, the snapshot is interrupted, exit 5')
+    .option('--wait <seconds>', 'when another scan holds the database, wait up to this long for it instead of exiting 4', intBetween('--wait', 0, 86_400))
+    .addOption(new Option('--log-format <format>', 'stderr: text (a progress bar on a TTY, else one summary line) or json (one event a line)').choices(['text', 'json']).default('text'))
     .option('-q, --quiet', 'print nothing but errors')
     .option('--json', 'print the run summary as JSON')
     .action(async (targets: string[], opts, cmd: Command) => {
@@ -198,6 +207,50 @@ Examples:
     .action(async (snapshot: string, opts, cmd: Command) => {
       const { exportCommand } = await import('./commands/export.js');
       process.exitCode = await exportCommand(snapshot, { ...cmd.optsWithGlobals(), ...opts }, output);
+    });
+
+  program
+    .command('prune')
+    .summary("remove old snapshots' records (first and latest sightings stay), then VACUUM")
+    .description(
+      'Remove the records of old snapshots and give the space back. Each asset keeps its first sighting and its\n' +
+        'latest one, so first/last seen, "missing since" and every later snapshot read as before. Pruned snapshots\n' +
+        'stay listed (marked pruned) but cannot be named for assets, diff or export. Give --keep-last, --older-than\n' +
+        'or both (then a snapshot goes only when both say so); the latest complete snapshot always stays.',
+    )
+    .option('--keep-last <n>', 'keep the latest N complete snapshots', intBetween('--keep-last', 1, Number.MAX_SAFE_INTEGER))
+    .option('--older-than <duration>', 'prune snapshots started longer ago than this (90d, 12w, 36h)')
+    .option('-n, --dry-run', 'say what would be removed, remove nothing')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts, cmd: Command) => {
+      const { pruneCommand } = await import('./commands/prune.js');
+      process.exitCode = await pruneCommand({ ...cmd.optsWithGlobals(), ...opts }, output);
+    });
+
+  program
+    .command('cron')
+    .summary('print crontab lines for the scheduled profiles, or install / remove them')
+    .description(
+      'Print one crontab line per profile with a schedule in the config (schedule: "30 2 * * *"), with absolute\n' +
+        'paths to node, netcensus, the config and the database. --install puts them in your crontab (marked, so\n' +
+        'running it again replaces them rather than adding more); --remove takes them out.',
+    )
+    .option('-p, --profile <name>', 'only this profile')
+    .option('--install', "add the lines to the user's crontab (replacing netcensus lines for this database)")
+    .option('--remove', "remove this database's netcensus lines from the user's crontab")
+    .action(async (opts, cmd: Command) => {
+      const { cronCommand } = await import('./commands/cron.js');
+      process.exitCode = await cronCommand({ ...cmd.optsWithGlobals(), ...opts }, output);
+    });
+
+  program
+    .command('doctor')
+    .summary('what this machine offers: tools, privileges, kernel limits, database, config, credentials')
+    .description('Check what netcensus can use here and what each missing piece costs. Exit 0 when all is usable, 1 when something needed is broken.')
+    .option('--json', 'print the checks as JSON')
+    .action(async (opts, cmd: Command) => {
+      const { doctorCommand } = await import('./commands/doctor.js');
+      process.exitCode = await doctorCommand({ ...cmd.optsWithGlobals(), ...opts }, output);
     });
 
   program

@@ -33,7 +33,7 @@ export async function resolveSnapshot(store: InventoryStore, text: string): Prom
     case 'id':
       found = await store.getSnapshot(ref.id);
       if (!found) throw new UsageError(`snapshot ${ref.id} does not exist; list them with "netcensus snapshots"`);
-      return found;
+      return notPruned(found);
     case 'latest':
       found = await store.latestComplete(ref.offset);
       if (!found) {
@@ -43,10 +43,20 @@ export async function resolveSnapshot(store: InventoryStore, text: string): Prom
             : `there is no complete snapshot ${ref.offset} before the latest; list them with "netcensus snapshots"`,
         );
       }
-      return found;
+      return notPruned(found);
     case 'date':
       found = await store.lastCompleteBefore(ref.endOfDay.toISOString());
       if (!found) throw new UsageError(`no complete snapshot on or before ${ref.text}; list them with "netcensus snapshots"`);
-      return found;
+      return notPruned(found);
   }
+}
+
+/** A pruned snapshot's records are mostly gone, so it cannot stand for an inventory any more. */
+function notPruned(snapshot: Snapshot): Snapshot {
+  if (snapshot.prunedAt) {
+    throw new UsageError(
+      `snapshot ${snapshot.id} (${snapshot.startedAt}) was pruned on ${snapshot.prunedAt}: its records are gone; name a later snapshot (see "netcensus snapshots")`,
+    );
+  }
+  return snapshot;
 }

@@ -1,6 +1,7 @@
 // The config file's schema, its defaults, and the merge of defaults < file < profile < flags.
 // Validated in one place; errors come back as "path: message" lines, never thrown from deep inside.
 import { z } from 'zod';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
 
 export const DEFAULT_PORTS = [22, 80, 135, 139, 443, 445, 515, 631, 3389, 9100] as const;
 
@@ -74,6 +75,35 @@ export const scanSettingsSchema = z
     /** Exit 3 when more than this percentage of the named hosts (hostnames, single addresses) fail. */
     failThreshold: z.number().min(0).max(100).optional(),
     snmp: snmpSettingsSchema.optional(),
+    /** nmap OS and service detection of live hosts: true, or its settings. */
+    nmap: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            enabled: z.boolean().optional(),
+            /** Hosts per nmap run, how long to wait to fill a batch, and the limit of one run. */
+            batchSize: z.number().int().min(1).max(4096).optional(),
+            batchWaitMs: z.number().int().min(0).max(60_000).optional(),
+            timeoutMs: z.number().int().min(1000).max(3_600_000).optional(),
+            /** -O when running as root (default true). */
+            osDetection: z.boolean().optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
+    /** Cheap fingerprinting (HTTP title, NetBIOS, mDNS, SSDP, a few more TCP ports) for classification. */
+    fingerprint: z
+      .object({
+        enabled: z.boolean().optional(),
+        timeoutMs: z.number().int().min(50).max(30_000).optional(),
+        httpPorts: z.array(z.object({ port, tls: z.boolean() }).strict()).optional(),
+        mdnsPort: port.optional(),
+        ssdpPort: port.optional(),
+        netbiosPort: port.optional(),
+      })
+      .strict()
+      .optional(),
     discovery: z
       .object({
         /** Probes (datagrams and connects) per second at most. */
@@ -82,8 +112,27 @@ export const scanSettingsSchema = z
         arp: z.boolean().optional(),
         /** How long a local address may take to answer ARP before it counts as absent. */
         arpWaitMs: z.number().int().min(100).max(10_000).optional(),
+        /** Probe silent local addresses a second time: when ARP loss calls for it (auto), always, never. */
+        secondPass: z.enum(['auto', 'always', 'never']).optional(),
       })
       .strict()
+      .optional(),
+    /** When cron runs this scan: five crontab fields ("30 2 * * *") or @daily, @weekly, ... */
+    schedule: z
+      .string()
+      .regex(/^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\S+\s+){4}\S+)$/, 'write five crontab fields, e.g. "30 2 * * *", or @daily')
+      .refine((s) => !/[%\n]/.test(s), 'a schedule cannot hold % or a newline')
+      .optional(),
+    /** Whole-run time budget ("2h", "45m", "90s"); the run stops as if interrupted when it is spent. */
+    maxDuration: z.string().regex(DURATION_PATTERN, 'write a duration such as 90s, 45m, 2h').optional(),
+    /** Pruning after each scan that completes with these settings (see `netcensus prune`). */
+    retention: z
+      .object({
+        keepLast: z.number().int().min(1).optional(),
+        olderThan: z.string().regex(DURATION_PATTERN, 'write a duration such as 90d or 12w').optional(),
+      })
+      .strict()
+      .refine((r) => r.keepLast !== undefined || r.olderThan !== undefined, 'give keepLast, olderThan or both')
       .optional(),
   })
   .strict();
@@ -116,6 +165,37 @@ export interface ScanSettings {
   icmp: boolean;
   arp: boolean;
   arpWaitMs: number;
+  secondPass: 'auto' | 'always' | 'never';
+  nmap: NmapSettings;
+  fingerprint: FingerprintSettings;
+  /** Five crontab fields or @daily..., for `netcensus cron`; null = not scheduled. */
+  schedule: string | null;
+  /** Whole-run time budget in ms; null = none. */
+  maxDurationMs: number | null;
+  /** Pruning after a complete scan; null = keep everything. */
+  retention: RetentionSettings | null;
+}
+
+export interface RetentionSettings {
+  keepLast?: number;
+  olderThanMs?: number;
+}
+
+export interface NmapSettings {
+  enabled: boolean;
+  batchSize: number;
+  batchWaitMs: number;
+  timeoutMs: number;
+  osDetection: boolean;
+}
+
+export interface FingerprintSettings {
+  enabled: boolean;
+  timeoutMs: number;
+  httpPorts: { port: number; tls: boolean }[];
+  mdnsPort: number;
+  ssdpPort: number;
+  netbiosPort: number;
 }
 
 /** SNMP settings with secrets still as written (literal, env:, file:); see config/credentials.ts. */
@@ -161,6 +241,24 @@ export const DEFAULT_SCAN_SETTINGS: ScanSettings = {
   icmp: true,
   arp: true,
   arpWaitMs: 3000,
+  secondPass: 'auto',
+  nmap: { enabled: false, batchSize: 64, batchWaitMs: 200, timeoutMs: 300_000, osDetection: true },
+  fingerprint: {
+    enabled: true,
+    timeoutMs: 1500,
+    httpPorts: [
+      { port: 80, tls: false },
+      { port: 443, tls: true },
+      { port: 8080, tls: false },
+      { port: 8443, tls: true },
+    ],
+    mdnsPort: 5353,
+    ssdpPort: 1900,
+    netbiosPort: 137,
+  },
+  schedule: null,
+  maxDurationMs: null,
+  retention: null,
 };
 
 /** Applies one layer of settings (file, profile, or flags) over another. */
@@ -182,6 +280,17 @@ export function applySettings(base: ScanSettings, layer: ScanSettingsInput): Sca
     icmp: layer.discovery?.icmp ?? base.icmp,
     arp: layer.discovery?.arp ?? base.arp,
     arpWaitMs: layer.discovery?.arpWaitMs ?? base.arpWaitMs,
+    secondPass: layer.discovery?.secondPass ?? base.secondPass,
+    nmap: layer.nmap === undefined ? base.nmap : typeof layer.nmap === 'boolean' ? { ...base.nmap, enabled: layer.nmap } : { ...base.nmap, ...definedOnly(layer.nmap), enabled: layer.nmap.enabled ?? true },
+    fingerprint: layer.fingerprint ? { ...base.fingerprint, ...definedOnly(layer.fingerprint) } : base.fingerprint,
+    schedule: layer.schedule ?? base.schedule,
+    maxDurationMs: layer.maxDuration !== undefined ? parseDuration(layer.maxDuration) : base.maxDurationMs,
+    retention: layer.retention
+      ? {
+          ...(layer.retention.keepLast !== undefined ? { keepLast: layer.retention.keepLast } : {}),
+          ...(layer.retention.olderThan !== undefined ? { olderThanMs: parseDuration(layer.retention.olderThan) } : {}),
+        }
+      : base.retention,
   };
 }
 
@@ -199,6 +308,10 @@ function applySnmpSettings(base: SnmpSettings, layer: ScanSettingsInput['snmp'])
     deviceBudgetMs: layer.deviceBudgetMs ?? base.deviceBudgetMs,
     maxSessions: layer.maxSessions ?? base.maxSessions,
   };
+}
+
+function definedOnly<T extends object>(o: T): { [K in keyof T]-?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]-?: Exclude<T[K], undefined> };
 }
 
 /** zod issues as "path: message" lines. */

@@ -34,4 +34,6 @@ export interface Snapshot {
   toolVersion: string;
   pid: number | null;
   host: string | null;
+  /** Set when `netcensus prune` removed this run's records (all but first and latest sightings). */
+  prunedAt?: string;
 }

@@ -3,12 +3,11 @@
 import type { ScanSettings } from '../config/schema.js';
 import type { SnmpCredential } from '../config/credentials.js';
 import { dnsInterrogator } from './dns/index.js';
-import { snmpInterrogator, type SnmpQueryPlanner } from './snmp/index.js';
+import type { SnmpQueryPlanner } from './snmp/index.js';
 import { sweepDiscoverer, type SweepDiscoverer } from './discover/index.js';
 import type { Interrogator } from './scanner.js';
 import type { SystemTools } from './tools.js';
-import { nmapInterrogator, type NmapInterrogator } from './nmap/index.js';
-import { fingerprintInterrogator } from './fingerprint/index.js';
+import type { NmapInterrogator } from './nmap/index.js';
 
 /** The sweep, with the v1/v2c communities (resolved secrets) its SNMP probe may use. */
 export function buildDiscoverer(settings: ScanSettings, communities: string[], tools: SystemTools): SweepDiscoverer {
@@ -43,12 +42,16 @@ export interface InterrogatorInputs {
   classificationPorts?: number[];
 }
 
-/** Interrogators run in this order on each live host. */
-export function buildInterrogators(settings: ScanSettings, inputs: InterrogatorInputs = {}): Interrogator[] {
+/**
+ * Interrogators run in this order on each live host. Each is imported only when the scan uses it:
+ * net-snmp, the nmap XML parser and the fingerprint probes cost start-up time on every cron run.
+ */
+export async function buildInterrogators(settings: ScanSettings, inputs: InterrogatorInputs = {}): Promise<Interrogator[]> {
   const interrogators: Interrogator[] = [];
   if (settings.dnsEnabled) interrogators.push(dnsInterrogator({ timeoutMs: settings.dnsTimeoutMs, servers: settings.dnsServers }));
   const credentials = inputs.credentials ?? [];
   if (settings.snmp.enabled && credentials.length > 0 && inputs.snmpPlanner) {
+    const { snmpInterrogator } = await import('./snmp/index.js');
     interrogators.push(
       snmpInterrogator({
         credentials,
@@ -63,6 +66,7 @@ export function buildInterrogators(settings: ScanSettings, inputs: InterrogatorI
   }
   // Guessers last: their facts rank below SNMP's and DNS's where both give one (see run-scan).
   if (settings.fingerprint.enabled) {
+    const { fingerprintInterrogator } = await import('./fingerprint/index.js');
     interrogators.push(
       fingerprintInterrogator({
         ...settings.fingerprint,
@@ -71,11 +75,12 @@ export function buildInterrogators(settings: ScanSettings, inputs: InterrogatorI
       }),
     );
   }
-  if (settings.nmap.enabled && inputs.nmapPath) interrogators.push(buildNmap(settings, inputs.nmapPath, inputs));
+  if (settings.nmap.enabled && inputs.nmapPath) interrogators.push(await buildNmap(settings, inputs.nmapPath, inputs));
   return interrogators;
 }
 
-function buildNmap(settings: ScanSettings, command: string, inputs: InterrogatorInputs): NmapInterrogator {
+async function buildNmap(settings: ScanSettings, command: string, inputs: InterrogatorInputs): Promise<NmapInterrogator> {
+  const { nmapInterrogator } = await import('./nmap/index.js');
   return nmapInterrogator({
     command,
     privileged: inputs.privileged ?? false,

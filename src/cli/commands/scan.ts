@@ -7,14 +7,18 @@ import { dirname, join } from 'node:path';
 import { resolveSnmpCredentials } from '../../config/credentials.js';
 import { DefinitionError, parseDefinitionFile, type LoadedProductLine } from '../../identify/index.js';
 import { findTools } from '../../scan/tools.js';
+import { NMAP_MISSING } from '../../scan/registry.js';
 import { loadConfig } from '../../config/load-config.js';
 import { applySettings, DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../config/schema.js';
-import { ConfigError, UsageError } from '../../model/index.js';
+import { formatDuration, parseDuration } from '../../config/duration.js';
+import { ConfigError, LockHeldError, UsageError } from '../../model/index.js';
+import { pruneSnapshots, type PruneResult } from '../../store/prune-snapshots.js';
 import { buildTargetSet, readTargetFile } from '../../targets/index.js';
 import { openStoreForWriting, type GlobalOptions } from '../context.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, exitCodeFor, formatError } from '../exit-codes.js';
+import { jsonEventLog, textEventLog, type ScanEventLog } from '../log-events.js';
 import type { Output } from '../output.js';
-import { runScan, type ScanProgress, type ScanSummary } from '../run-scan.js';
+import { runScan, type ScanSummary } from '../run-scan.js';
 
 export interface ScanFlags extends GlobalOptions {
   profile?: string;
@@ -32,15 +36,44 @@ export interface ScanFlags extends GlobalOptions {
   icmp?: boolean;
   arp?: boolean;
   arpWait?: number;
+  secondPass?: 'auto' | 'always' | 'never';
   community?: string[];
   snmpV3?: string[];
   snmpPort?: number;
   snmpTimeout?: number;
   snmp?: boolean;
+  /** --nmap: OS and service detection through nmap (exit 3 when nmap is missing). */
+  nmap?: boolean;
+  /** --no-fingerprint: no HTTP/NetBIOS/mDNS/SSDP probes. */
+  fingerprint?: boolean;
+  logFormat?: 'text' | 'json';
+  /** Seconds to wait for a running scan to finish instead of exiting 4 at once. */
+  wait?: number;
+  /** Whole-run time budget ("2h", "45m", "90s"). */
+  maxDuration?: string;
+  /** Interrogation budget per host in ms (SNMP walks). */
+  hostBudget?: number;
 }
 
 export async function scanCommand(args: string[], flags: ScanFlags, output: Output): Promise<number> {
+  const json = flags.logFormat === 'json' && !flags.quiet;
+  const log = json ? jsonEventLog(output) : textEventLog(output, { quiet: Boolean(flags.quiet), json: Boolean(flags.json) });
+  try {
+    return await scan(args, flags, output, log);
+  } catch (error) {
+    // With --log-format json an error is an event too, not a line of text.
+    if (!json) throw error;
+    log.error(formatError(error), exitCodeFor(error));
+    return exitCodeFor(error);
+  } finally {
+    log.done();
+  }
+}
+
+async function scan(args: string[], flags: ScanFlags, output: Output, log: ScanEventLog): Promise<number> {
+  const commandStarted = Date.now();
   const { settings, configDir } = resolveSettings(flags);
+  const maxDurationMs = flags.maxDuration !== undefined ? parseDuration(flags.maxDuration, '--max-duration') : settings.maxDurationMs;
   const targetTexts = await expandTargetFiles(args.length > 0 ? args : settings.targets);
   if (targetTexts.length === 0) {
     throw new UsageError(
@@ -51,6 +84,12 @@ export async function scanCommand(args: string[], flags: ScanFlags, output: Outp
   }
   const targetSet = buildTargetSet(targetTexts, await expandTargetFiles(settings.exclude), { maxHosts: settings.maxHosts });
 
+  if (flags.community?.some((c) => !c.startsWith('env:') && !c.startsWith('file:'))) {
+    log.warning(
+      '--community on the command line is visible to every local user (ps, /proc/PID/cmdline); ' +
+        'put it in an environment variable or a file readable only by you and pass env:VAR or file:PATH',
+    );
+  }
   const credentials = settings.snmp.enabled
     ? resolveSnmpCredentials(settings.snmp, { env: process.env, baseDir: configDir })
     : [];
@@ -63,43 +102,100 @@ export async function scanCommand(args: string[], flags: ScanFlags, output: Outp
   const onSignal = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm);
     signalExit = signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
-    if (!flags.quiet) output.err(`\nnetcensus: ${signal}: stopping, keeping what was found so far\n`);
+    if (!flags.quiet && flags.logFormat !== 'json') output.err(`\nnetcensus: ${signal}: stopping, keeping what was found so far\n`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const progress = !flags.quiet && output.stderrIsTTY ? progressPrinter(output) : undefined;
+  // --max-duration: the whole command (a --wait included) ends like an interrupted run when it is spent.
+  let stoppedBy: string | undefined;
+  const budget =
+    maxDurationMs === null
+      ? undefined
+      : setTimeout(() => {
+          stoppedBy = `--max-duration ${formatDuration(maxDurationMs)}`;
+          controller.abort();
+        }, Math.max(0, maxDurationMs - (Date.now() - commandStarted)));
   let summary: ScanSummary;
+  let pruned: PruneResult | undefined;
   try {
-    summary = await runScan(
-      { settings, targetSet, targetTexts, profile: flags.profile ?? null, credentials, vendorDefinitions: loadUserDefinitions(configDir) },
-      {
-        store,
-        tools: findTools(),
-        now: () => new Date(),
-        signal: controller.signal,
-        pid: process.pid,
-        host: hostname(),
-        isRunAlive,
-        ...(progress ? { onProgress: progress.update } : {}),
-      },
-    );
+    const waitUntil = Date.now() + (flags.wait ?? 0) * 1000;
+    let waiting = false;
+    for (;;) {
+      try {
+        summary = await runScan(
+          { settings, targetSet, targetTexts, profile: flags.profile ?? null, credentials, vendorDefinitions: loadUserDefinitions(configDir) },
+          {
+            store,
+            tools: findTools(),
+            now: () => new Date(),
+            signal: controller.signal,
+            pid: process.pid,
+            host: hostname(),
+            isRunAlive,
+            onProgress: (p) => log.progress(p),
+            onBegin: (b) =>
+              log.start({ snapshotId: b.snapshotId, targets: targetTexts, profile: flags.profile ?? null, interruptedEarlier: b.interruptedEarlier, maxDurationMs }),
+          },
+        );
+        break;
+      } catch (error) {
+        // --wait: poll the lock until it frees, the wait is over, or the run is stopped.
+        if (!(error instanceof LockHeldError) || flags.wait === undefined) throw error;
+        if (signalExit) return signalExit;
+        if (Date.now() >= waitUntil || controller.signal.aborted) {
+          throw new LockHeldError(`${error.message.replace(/; wait for it to finish$/, '')} (waited ${flags.wait} s${stoppedBy ? `, then ${stoppedBy} was spent` : ''})`);
+        }
+        if (!waiting) log.warning(`${error.message.replace(/; wait for it to finish$/, '')}; waiting up to ${flags.wait} s for it`);
+        waiting = true;
+        await sleep(Math.min(LOCK_POLL_MS, waitUntil - Date.now()), controller.signal);
+      }
+    }
+    if (summary.status === 'complete' && settings.retention) {
+      try {
+        pruned = await pruneSnapshots(store, settings.retention, { now: new Date() });
+        if (pruned.vacuumSkipped) log.warning(`retention: ${pruned.vacuumSkipped}`);
+      } catch (error) {
+        log.warning(`retention: pruning failed, nothing was removed: ${(error as Error).message}`);
+      }
+    }
   } finally {
-    progress?.done();
+    if (budget) clearTimeout(budget);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await store.close();
   }
 
-  if (flags.json) output.out(JSON.stringify(summary, null, 2) + '\n');
-  else if (!flags.quiet) output.err(summaryLine(summary) + '\n');
-  if (!flags.quiet) {
-    for (const w of summary.discovery.warnings) output.err(`netcensus: warning: ${w}\n`);
-    for (const f of summary.failedTargets) output.err(`netcensus: ${f.target}: ${f.reason}\n`);
-  }
+  const result = {
+    ...summary,
+    ...(stoppedBy && !signalExit ? { stoppedBy } : {}),
+    ...(pruned ? { pruned: { snapshots: pruned.pruned, recordsDeleted: pruned.recordsDeleted, bytesBefore: pruned.bytesBefore, bytesAfter: pruned.bytesAfter } } : {}),
+  };
+  if (flags.json) output.out(JSON.stringify(result, null, 2) + '\n');
+  log.summary(result);
+  for (const w of summary.discovery.warnings) log.warning(w);
+  for (const w of summary.warnings) log.warning(w);
+  for (const f of summary.failedTargets) log.failedTarget(f.target, f.reason);
   if (signalExit) return signalExit;
+  if (stoppedBy) return EXIT.timeBudget;
+  // nmap asked for on the command line but not there: the scan is stored, and the exit says so.
+  if (flags.nmap === true && summary.warnings.includes(NMAP_MISSING)) return EXIT.targetsFailed;
   const failedPct = summary.namedTargets > 0 ? (100 * summary.failedTargets.length) / summary.namedTargets : 0;
   return summary.failedTargets.length > 0 && failedPct > settings.failThreshold ? EXIT.targetsFailed : EXIT.ok;
+}
+
+const LOCK_POLL_MS = 1000;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, Math.max(0, ms));
+    signal.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }
 
 function resolveSettings(flags: ScanFlags): { settings: ScanSettings; configDir: string } {
@@ -126,18 +222,28 @@ function resolveSettings(flags: ScanFlags): { settings: ScanSettings; configDir:
     ...(flags.label !== undefined ? { label: flags.label } : {}),
     ...(flags.dns === false || flags.dnsServer ? { dns: { ...(flags.dns === false ? { enabled: false } : {}), ...(flags.dnsServer ? { servers: flags.dnsServer } : {}) } } : {}),
     ...(flags.failThreshold !== undefined ? { failThreshold: flags.failThreshold } : {}),
-    ...(flags.rate !== undefined || flags.icmp === false || flags.arp === false || flags.arpWait !== undefined
+    ...(flags.rate !== undefined || flags.icmp === false || flags.arp === false || flags.arpWait !== undefined || flags.secondPass !== undefined
       ? {
           discovery: {
             ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
             ...(flags.icmp === false ? { icmp: false } : {}),
             ...(flags.arp === false ? { arp: false } : {}),
             ...(flags.arpWait !== undefined ? { arpWaitMs: flags.arpWait } : {}),
+            ...(flags.secondPass !== undefined ? { secondPass: flags.secondPass } : {}),
           },
         }
       : {}),
   });
-  return { settings: applySnmpFlags(withFlags, flags), configDir };
+  return { settings: applyFingerprintFlags(applySnmpFlags(withFlags, flags), flags), configDir };
+}
+
+/** --nmap, --no-fingerprint. */
+function applyFingerprintFlags(settings: ScanSettings, flags: ScanFlags): ScanSettings {
+  return {
+    ...settings,
+    ...(flags.nmap === true ? { nmap: { ...settings.nmap, enabled: true } } : {}),
+    ...(flags.fingerprint === false ? { fingerprint: { ...settings.fingerprint, enabled: false } } : {}),
+  };
 }
 
 /** --community (replaces the configured communities), --snmp-v3, --snmp-port, --snmp-timeout, --no-snmp. */
@@ -147,6 +253,7 @@ function applySnmpFlags(settings: ScanSettings, flags: ScanFlags): ScanSettings 
   if (flags.snmpV3) snmp.v3Only = flags.snmpV3;
   if (flags.snmpPort !== undefined) snmp.port = flags.snmpPort;
   if (flags.snmpTimeout !== undefined) snmp.timeoutMs = flags.snmpTimeout;
+  if (flags.hostBudget !== undefined) snmp.deviceBudgetMs = flags.hostBudget;
   if (flags.snmp === false) snmp.enabled = false;
   return { ...settings, snmp };
 }
@@ -192,33 +299,4 @@ export function isRunAlive(pid: number, host: string): boolean {
   } catch {
     return true;
   }
-}
-
-function summaryLine(s: ScanSummary): string {
-  const secs = (s.durationMs / 1000).toFixed(1);
-  const earlier = s.interruptedEarlier.length > 0 ? `; marked earlier run(s) ${s.interruptedEarlier.join(', ')} interrupted` : '';
-  return (
-    `snapshot ${s.snapshotId} ${s.status}: ${s.counts.probed} probed, ${s.counts.alive} alive, ` +
-    `${s.counts.records} stored (${s.counts.newAssets} new) in ${secs} s${earlier}`
-  );
-}
-
-function progressPrinter(output: Output): { update: (p: ScanProgress) => void; done: () => void } {
-  const started = Date.now();
-  let last = 0;
-  let shown = false;
-  return {
-    update(p) {
-      const now = Date.now();
-      if (now - last < 100 && p.probed < p.total) return;
-      last = now;
-      shown = true;
-      const elapsed = (now - started) / 1000;
-      const eta = p.probed > 0 && p.probed < p.total ? ` · ETA ${Math.ceil((elapsed / p.probed) * (p.total - p.probed))} s` : '';
-      output.err(`\r\x1b[Kprobed ${p.probed}/${p.total} · alive ${p.alive} · stored ${p.stored}${eta}`);
-    },
-    done() {
-      if (shown) output.err('\r\x1b[K');
-    },
-  };
 }

@@ -17,7 +17,7 @@ export async function snapshotsCommand(opts: GlobalOptions, output: Output): Pro
           [
             { header: 'ID', value: (s) => s.id, right: true },
             { header: 'STARTED', value: (s) => s.startedAt },
-            { header: 'STATUS', value: (s) => s.status },
+            { header: 'STATUS', value: (s) => (s.prunedAt ? `${s.status}, pruned` : s.status) },
             { header: 'KIND', value: (s) => s.kind },
             { header: 'PROBED', value: (s) => s.counts.probed, right: true },
             { header: 'ALIVE', value: (s) => s.counts.alive, right: true },
