@@ -3,13 +3,14 @@
 // at any point leaves every earlier snapshot and every committed record intact.
 import { lookup } from 'node:dns/promises';
 import type { ScanSettings } from '../config/schema.js';
+import { attachToSwitchPorts } from '../inventory/attach-to-switch-ports.js';
 import { buildAssetIndex } from '../inventory/identity.js';
-import { createIdentifier, type LoadedProductLine } from '../identify/index.js';
+import { classificationPorts, createIdentifier, type LoadedProductLine } from '../identify/index.js';
 import { mergeObservations } from '../inventory/merge-observations.js';
-import type { Observation, SnapshotCounts, SnapshotStatus, TargetSet } from '../model/index.js';
+import type { Facts, Observation, ScanStatus, SnapshotCounts, SnapshotStatus, TargetSet } from '../model/index.js';
 import type { SnmpCredential } from '../config/credentials.js';
 import type { SweepReport } from '../scan/discover/index.js';
-import { buildDiscoverer, buildInterrogators } from '../scan/registry.js';
+import { buildDiscoverer, buildInterrogators, interrogatorWarnings } from '../scan/registry.js';
 import type { SystemTools } from '../scan/tools.js';
 import { runPipeline, type PipelineEvent } from '../scan/pipeline.js';
 import type { InventoryStore } from '../store/inventory-store.js';
@@ -38,13 +39,28 @@ export interface ScanDeps {
   isRunAlive: (pid: number, host: string) => boolean;
   tools: SystemTools;
   onProgress?: (progress: ScanProgress) => void;
+  /** Called once the run holds the lock and its snapshot row exists. */
+  onBegin?: (begun: { snapshotId: number; interruptedEarlier: number[] }) => void;
 }
 
 export interface ScanProgress {
   total: number;
   probed: number;
   alive: number;
+  /** Live hosts whose interrogation (DNS, SNMP) has ended. */
+  interrogated: number;
   stored: number;
+  outcomes: HostOutcomes;
+}
+
+/** Hosts by outcome, so that slow or failing credentials are visible, not silent. */
+export interface HostOutcomes {
+  /** Device records stored. */
+  hosts: number;
+  /** ... of which identify found a type or model. */
+  identified: number;
+  /** Per interrogator (dns, snmp), hosts by status: { snmp: { ok: 3, timeout: 250, "auth-failed": 1 } }. */
+  byScanner: Record<string, Partial<Record<ScanStatus, number>>>;
 }
 
 export interface ScanSummary {
@@ -58,13 +74,26 @@ export interface ScanSummary {
   durationMs: number;
   /** Which discovery methods ran, why others did not, and the kernel limits that paced the sweep. */
   discovery: SweepReport;
+  outcomes: HostOutcomes;
+  /** Said once per run: nmap asked for but not installed, OS detection skipped, an nmap batch killed. */
+  warnings: string[];
 }
 
 export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSummary> {
   const { settings } = input;
   const started = deps.now();
   const identifier = createIdentifier(input.vendorDefinitions ?? []);
-  const interrogators = buildInterrogators(settings, { credentials: input.credentials, snmpPlanner: identifier.planSnmp });
+  const interrogators = await buildInterrogators(settings, {
+    credentials: input.credentials,
+    snmpPlanner: identifier.planSnmp,
+    nmapPath: deps.tools.nmap,
+    privileged: process.getuid?.() === 0,
+    uid: process.getuid?.() ?? null,
+    classificationPorts: classificationPorts(),
+  });
+  // Facts from guessers (fingerprint, nmap) rank below everything read directly, whatever order
+  // their observations arrive in.
+  const mergePriority = ['discover', ...interrogators.map((i) => i.name).filter((n) => n !== 'fingerprint' && n !== 'nmap'), 'target', 'fingerprint', 'nmap'];
   const communities = input.credentials.flatMap((c) => (c.kind === 'community' ? [c.community] : []));
   const discoverer = buildDiscoverer(settings, communities, deps.tools);
 
@@ -82,6 +111,8 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
     deps.isRunAlive,
   );
   const snapshotId = begun.id;
+  deps.onBegin?.({ snapshotId, interruptedEarlier: begun.interrupted });
+  const outcomes: HostOutcomes = { hosts: 0, identified: 0, byScanner: {} };
   const counts: SnapshotCounts = { probed: 0, alive: 0, records: 0, newAssets: 0, failedTargets: 0 };
   const failedTargets: ScanSummary['failedTargets'] = [];
   const writer = new SnapshotWriter(
@@ -108,7 +139,7 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
     const total = countTargets(input.targetSet, extra.length);
     const aliveNamed = new Set<string>();
 
-    const progress: ScanProgress = { total, probed: 0, alive: 0, stored: 0 };
+    const progress: ScanProgress = { total, probed: 0, alive: 0, interrogated: 0, stored: 0, outcomes };
     const onEvent = (event: PipelineEvent): void => {
       if (event.type === 'probed') {
         progress.probed++;
@@ -117,6 +148,8 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
           if (named.has(event.address)) aliveNamed.add(event.address);
         }
         deps.onProgress?.(progress);
+      } else if (event.type === 'interrogated') {
+        progress.interrogated++;
       }
     };
 
@@ -130,8 +163,10 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
     for await (const result of results) {
       const targetName = hostnameOf.get(result.address);
       const observations = targetName ? [...result.observations, targetNameObservation(result.address, targetName, deps.now())] : result.observations;
-      for (const record of mergeObservations(observations)) {
-        await writer.add({ ...record, facts: identifier.identify(record.facts) }, deps.now().toISOString());
+      for (const record of mergeObservations(observations, mergePriority)) {
+        const facts = identifier.identify(record.facts);
+        countOutcome(outcomes, facts, record.statuses);
+        await writer.add({ ...record, facts }, deps.now().toISOString());
       }
       progress.stored = counts.records;
       deps.onProgress?.(progress);
@@ -152,6 +187,8 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
     writer.stop();
   }
   await writer.flush();
+  // Records are in: place each end device on its switch port from this snapshot's switches.
+  await attachEndDevices(deps.store, snapshotId);
   const finished = deps.now();
   const discovery = discoverer.report();
   await deps.store.finishSnapshot(snapshotId, status, counts, finished.toISOString(), { discovery });
@@ -164,7 +201,29 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
     namedTargets: namedAddresses(input.targetSet).size + hostnamesOf(input.targetSet).length,
     interruptedEarlier: begun.interrupted,
     durationMs: finished.getTime() - started.getTime(),
+    outcomes,
+    warnings: interrogatorWarnings(settings, interrogators, deps.tools.nmap),
   };
+}
+
+function countOutcome(outcomes: HostOutcomes, facts: Facts, statuses: Record<string, ScanStatus>): void {
+  outcomes.hosts++;
+  if (facts.type || facts.model) outcomes.identified++;
+  for (const [scanner, status] of Object.entries(statuses)) {
+    if (scanner === 'target') continue;
+    const byStatus = (outcomes.byScanner[scanner] ??= {});
+    byStatus[status] = (byStatus[status] ?? 0) + 1;
+  }
+}
+
+/** Writes `attachment` (switch, port, VLAN) onto this snapshot's end-device records, in one transaction. */
+async function attachEndDevices(store: InventoryStore, snapshotId: number): Promise<void> {
+  const rows = await store.snapshotRecordFacts(snapshotId, ['interfaces', 'forwardingTable', 'neighbors', 'arpEntries']);
+  if (!rows.some((r) => r.facts.forwardingTable)) return;
+  const updates = attachToSwitchPorts(
+    rows.map((r) => ({ assetId: r.assetId, address: r.summary.address, addresses: r.summary.addresses, hostname: r.summary.hostname, macs: r.summary.macs, facts: r.facts })),
+  );
+  await store.updateSnapshotFacts(snapshotId, updates.map((u) => ({ assetId: u.assetId, facts: { attachment: u.attachment } })));
 }
 
 function targetNameObservation(address: string, name: string, at: Date): Observation {
@@ -253,5 +312,7 @@ function scanOptionsForRecord(settings: ScanSettings, profile: string | null): R
     snmp: settings.snmp.enabled
       ? { port: settings.snmp.port, version: settings.snmp.version, communities: settings.snmp.communities.length, v3Users: settings.snmp.v3.map((u) => u.name ?? u.user), timeoutMs: settings.snmp.timeoutMs }
       : false,
+    nmap: settings.nmap.enabled ? { batchSize: settings.nmap.batchSize, timeoutMs: settings.nmap.timeoutMs, osDetection: settings.nmap.osDetection } : false,
+    fingerprint: settings.fingerprint.enabled,
   };
 }

@@ -7,6 +7,8 @@ export interface Sourced<T> {
   source: string;
   /** For derived classification: the rule that chose the value ("cisco.json model[0]"). */
   rule?: string;
+  /** For guesses from indirect evidence (identify/classify-device): 0..1. Absent = read, not guessed. */
+  confidence?: number;
 }
 
 export const DEVICE_TYPES = [
@@ -74,6 +76,8 @@ export interface Facts {
   forwardingTable?: Sourced<ForwardingEntry[]>;
   neighbors?: Sourced<Neighbor[]>;
   arpEntries?: Sourced<ArpEntry[]>;
+  /** Where the device plugs in: the switch port its MAC was learnt on (after a scan, inventory/attach-to-switch-ports). */
+  attachment?: Sourced<SwitchAttachment>;
   // Local probes (scan/local, `netcensus local` and imported documents). System maker, model, serial
   // and SMBIOS UUID use vendor, model, serial and smbiosUuid above; BIOS version is also `firmware`.
   bios?: Sourced<BiosInfo>;
@@ -89,6 +93,11 @@ export interface Facts {
   software?: Sourced<SoftwarePackage[]>;
   /** What the probe could not read, and why ("needs root", "no package database on this platform"). */
   unavailable?: UnavailableFact[];
+  // Fingerprinting (scan/nmap, scan/fingerprint): raw answers, classified by identify/classify-device.
+  nmap?: Sourced<NmapFacts>;
+  fingerprint?: Sourced<FingerprintFacts>;
+  /** Classification guesses from indirect evidence, strongest first, each with its evidence. */
+  guesses?: ClassificationGuess[];
 }
 
 export interface BiosInfo {
@@ -267,4 +276,81 @@ export interface ArpEntry {
   ifIndex?: number;
 }
 
+/** "Switch X, port Y, VLAN Z": an end device's place on the network. */
+export interface SwitchAttachment {
+  /** The switch's asset, when it was in the same snapshot. */
+  switchAssetId?: number;
+  /** The switch's host name, else its address. */
+  switchName: string;
+  switchAddress: string;
+  /** ifName, else ifDescr, else "port N" (bridge port). */
+  port: string;
+  vlan?: number;
+  /** The device's MAC that was found on the port. */
+  mac: string;
+  /** Distinct MACs learnt on that port (1: only this device). */
+  macsOnPort: number;
+}
+
 export type FactKey = keyof Facts;
+
+/** What one nmap run (-sV, and -O when privileged) said about a host. */
+export interface NmapFacts {
+  /** Open ports with what -sV found on them. */
+  services: NmapService[];
+  /** OS matches, best first (nmap -O). Empty when -O did not run or found nothing. */
+  osMatches: NmapOsMatch[];
+  /** Why there are no OS matches: "-O needs root (ran as uid 1000)", "no match". */
+  osNote?: string;
+}
+
+export interface NmapService {
+  port: number;
+  protocol: 'tcp' | 'udp';
+  /** nmap's service name ("ssh", "http", "ipp", "microsoft-ds"). */
+  name?: string;
+  product?: string;
+  version?: string;
+  extraInfo?: string;
+  /** -sV's device type ("printer", "webcam") and OS type ("Windows", "Linux"), when its probe knows. */
+  deviceType?: string;
+  osType?: string;
+  cpe: string[];
+}
+
+export interface NmapOsMatch {
+  name: string;
+  /** Percent. */
+  accuracy: number;
+  classes: { type?: string; vendor?: string; family?: string; generation?: string; accuracy: number; cpe: string[] }[];
+}
+
+/** Cheap protocol answers (scan/fingerprint): what a host says about itself without credentials. */
+export interface FingerprintFacts {
+  http?: HttpAnswer[];
+  /** DNS-SD service types and instance names a host announced (mDNS). */
+  mdns?: { services: string[]; instances: string[]; hostname?: string; txt?: string[] };
+  ssdp?: { server?: string; location?: string; deviceType?: string; friendlyName?: string; manufacturer?: string; modelName?: string; modelNumber?: string };
+  netbios?: { names: { name: string; suffix: number; group: boolean }[]; mac?: string };
+  /** Extra TCP ports the fingerprint probe found open (classification ports the sweep does not try). */
+  extraPorts?: number[];
+}
+
+export interface HttpAnswer {
+  port: number;
+  tls: boolean;
+  status: number;
+  title?: string;
+  server?: string;
+  /** A redirect's target, recorded, never followed. */
+  location?: string;
+}
+
+export interface ClassificationGuess {
+  field: 'type' | 'os' | 'vendor';
+  value: string;
+  /** 0..1; several rules agreeing combine as 1 - (1-a)(1-b). */
+  confidence: number;
+  /** The rules that agreed, and what each saw ("port 9100 open", "HTTP title \"HP LaserJet\""). */
+  evidence: string[];
+}

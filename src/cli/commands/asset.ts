@@ -50,6 +50,11 @@ function renderAsset(id: number, history: AssetSighting[], output: Output, withS
   field('os', s.os, latest.facts.os?.source);
   field('firmware', s.firmware, latest.facts.firmware?.source);
   field('macs', s.macs.join(', '), latest.facts.macs?.[0]?.source);
+  const link = latest.facts.attachment;
+  if (link) {
+    const v = link.value;
+    field('switch', `${v.switchName}${v.switchName !== v.switchAddress ? ` (${v.switchAddress})` : ''}, port ${v.port}${v.vlan !== undefined ? `, VLAN ${v.vlan}` : ''}`, link.source);
+  }
   field('ports', s.openPorts.join(', '), latest.facts.openPorts?.source);
   field('found by', (latest.facts.liveness ?? []).map((l) => `${l.method}${l.rttMs !== undefined ? ` ${l.rttMs} ms` : ''}`).join(', '));
   const fromDocument = latestDocumentSighting(history);

@@ -19,13 +19,19 @@ export async function assetsCommand(ref: string, flags: AssetsFlags, output: Out
   const store = openExistingStore(flags);
   try {
     const snapshot = await resolveSnapshot(store, ref);
-    const entries = await store.inventoryAsOf(snapshot.id, {
-      ...(flags.type ? { type: flags.type } : {}),
-      ...(flags.vendor ? { vendor: flags.vendor } : {}),
-      ...(flags.search ? { search: flags.search } : {}),
-    });
+    const entries = await store.inventoryAsOf(
+      snapshot.id,
+      {
+        ...(flags.type ? { type: flags.type } : {}),
+        ...(flags.vendor ? { vendor: flags.vendor } : {}),
+        ...(flags.search ? { search: flags.search } : {}),
+      },
+      // --json also says where each device plugs in (switch, port, VLAN), when a scan found it.
+      flags.json ? { withFacts: true, factKeys: ['attachment'] } : {},
+    );
     if (flags.json) {
-      output.out(JSON.stringify({ snapshotId: snapshot.id, assets: entries.map((e) => ({ ...e, status: assetStatus(e) })) }, null, 2) + '\n');
+      const assets = entries.map(({ facts, ...e }) => ({ ...e, status: assetStatus(e), ...(facts?.attachment ? { attachment: facts.attachment } : {}) }));
+      output.out(JSON.stringify({ snapshotId: snapshot.id, assets }, null, 2) + '\n');
       return EXIT.ok;
     }
     output.out(
