@@ -20,7 +20,7 @@
 // address + hostname pair: anything looser would pair unrelated DHCP clients.
 
 import type { Change, ChangeKind, ChangeTag, FieldChange, InventoryEntry } from '../model/index.js';
-import { compareAddresses } from '../model/compare-addresses.js';
+import { addressKey, compareAddresses, compareAddressKeys } from '../model/compare-addresses.js';
 import { diffLocalFacts } from './diff-local-facts.js';
 
 /** The summary fields a diff compares, in the order they are reported. */
@@ -89,39 +89,58 @@ function changeAddress(c: Change): string {
   return (c.after ?? c.before)?.address ?? '';
 }
 
-function compareChanges(a: Change, b: Change): number {
-  return (
-    KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
-    compareAddresses(changeAddress(a), changeAddress(b)) ||
-    a.assetId - b.assetId
-  );
+/**
+ * Changes in report order: by kind (KIND_ORDER), then address (compareAddresses), then asset id;
+ * each change's address parsed once (there can be tens of thousands of changes).
+ */
+function sortChanges(changes: Change[]): Change[] {
+  const keyed = changes.map((c) => ({ c, kind: KIND_ORDER.indexOf(c.kind), address: addressKey(changeAddress(c)) }));
+  keyed.sort((a, b) => a.kind - b.kind || compareAddressKeys(a.address, b.address) || a.c.assetId - b.c.assetId);
+  return keyed.map((k) => k.c);
 }
 
 export function diffInventories(before: readonly InventoryEntry[], after: readonly InventoryEntry[]): Change[] {
-  const beforeById = new Map(before.map((e) => [e.assetId, e]));
   const afterById = new Map(after.map((e) => [e.assetId, e]));
+  const beforeIds = new Set(before.map((e) => e.assetId));
   const changes: Change[] = [];
-
   for (const b of before) {
-    const a = afterById.get(b.assetId);
-    if (b.seen && (a === undefined || !a.seen)) {
-      changes.push({ kind: 'removed', assetId: b.assetId, tags: [], fields: [], before: b, after: a ?? null });
-    } else if (a !== undefined && a.seen) {
-      const local = diffLocalFacts(b.facts, a.facts);
-      const fields = [...diffFields(b, a), ...local.fields];
-      const tags = [...(b.seen ? [] : ['returned' as const]), ...tagsFor(fields), ...local.tags];
-      if (tags.length > 0 || fields.length > 0) {
-        changes.push({ kind: 'changed', assetId: b.assetId, tags, fields, ...(local.software ? { software: local.software } : {}), before: b, after: a });
-      }
-    }
+    const c = diffEntries(b, afterById.get(b.assetId) ?? null);
+    if (c !== null) changes.push(c);
   }
   for (const a of after) {
-    if (a.seen && !beforeById.has(a.assetId)) {
-      changes.push({ kind: 'added', assetId: a.assetId, tags: [], fields: [], before: null, after: a });
+    if (beforeIds.has(a.assetId)) continue;
+    const c = diffEntries(null, a);
+    if (c !== null) changes.push(c);
+  }
+  return finishChanges(changes);
+}
+
+/**
+ * The change of one asset, from its entries in the two inventories (null where an inventory does
+ * not know it), before replacements are paired: added, removed, changed, or null for none. With
+ * finishChanges, what diffInventories gives, for inventories read one asset at a time.
+ */
+export function diffEntries(b: InventoryEntry | null, a: InventoryEntry | null): Change | null {
+  if (b === null) {
+    return a !== null && a.seen ? { kind: 'added', assetId: a.assetId, tags: [], fields: [], before: null, after: a } : null;
+  }
+  if (b.seen && (a === null || !a.seen)) {
+    return { kind: 'removed', assetId: b.assetId, tags: [], fields: [], before: b, after: a };
+  }
+  if (a !== null && a.seen) {
+    const local = diffLocalFacts(b.facts, a.facts);
+    const fields = [...diffFields(b, a), ...local.fields];
+    const tags = [...(b.seen ? [] : ['returned' as const]), ...tagsFor(fields), ...local.tags];
+    if (tags.length > 0 || fields.length > 0) {
+      return { kind: 'changed', assetId: b.assetId, tags, fields, ...(local.software ? { software: local.software } : {}), before: b, after: a };
     }
   }
+  return null;
+}
 
-  return pairReplacements(changes).sort(compareChanges);
+/** The changes of every asset (diffEntries, in any order), with replacements paired, in report order. */
+export function finishChanges(changes: Change[]): Change[] {
+  return sortChanges(pairReplacements(changes));
 }
 
 /**
@@ -141,7 +160,7 @@ function pairReplacements(changes: Change[]): Change[] {
 
   const paired = new Set<Change>();
   const replacements: Change[] = [];
-  for (const added of changes.filter((c) => c.kind === 'added').sort(compareChanges)) {
+  for (const added of sortChanges(changes.filter((c) => c.kind === 'added'))) {
     const newEntry = added.after as InventoryEntry;
     const k = key(newEntry);
     const removed = k === null ? undefined : removedByKey.get(k)?.shift();

@@ -118,6 +118,8 @@ export interface AuditDetails {
   network: NetworkDeviceFacts[];
   software: SoftwareFacts[];
   connections: Map<string, SwitchPort>;
+  /** The switch port stored on an asset's record by the scan (facts.attachment), by asset id. */
+  attached?: Map<number, SwitchPort>;
   /** sysLocation (or the machine's own word) per asset id, where known. */
   locations: Map<number, string>;
 }
@@ -128,6 +130,7 @@ export class AuditDetailsCollector {
   private readonly network: NetworkDeviceFacts[] = [];
   private readonly software: SoftwareFacts[] = [];
   private readonly locations = new Map<number, string>();
+  private readonly attached = new Map<number, SwitchPort>();
 
   /** Returns the entry without its facts. */
   add(entryWithFacts: InventoryEntry): InventoryEntry {
@@ -135,6 +138,8 @@ export class AuditDetailsCollector {
     const { facts: _f, ...entry } = entryWithFacts;
     const location = facts.location?.value?.trim();
     if (location) this.locations.set(entry.assetId, location);
+    const link = connectionOf({ macs: [], facts }, new Map());
+    if (link) this.attached.set(entry.assetId, link);
     if (facts.printer?.value) this.printers.push({ entry, printer: facts.printer.value });
     const interfaces = facts.interfaces?.value ?? [];
     const forwarding = facts.forwardingTable?.value ?? [];
@@ -153,6 +158,7 @@ export class AuditDetailsCollector {
       network: this.network,
       software: this.software,
       connections: buildConnectionMap(this.network),
+      attached: this.attached,
       locations: this.locations,
     };
   }
@@ -279,10 +285,10 @@ export const ASSET_SHEET_COLUMNS: SheetColumn[] = [
 ];
 
 function assetsSheet(input: AuditInput): SheetSpec {
-  const { connections, locations } = input.details;
+  const { connections, locations, attached } = input.details;
   async function* rows(): AsyncGenerator<SheetRow> {
     for await (const e of input.assets) {
-      const link = connectionOf(e, connections);
+      const link = attached?.get(e.assetId) ?? connectionOf(e, connections);
       yield {
         asset_id: e.assetId,
         type: e.type,

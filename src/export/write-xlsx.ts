@@ -42,12 +42,21 @@ export async function writeWorkbook(sheets: readonly SheetSpec[], out: Writable,
     header.commit();
     ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: spec.columns.length } };
     let count = 0;
+    // exceljs gives every cell a style object of its own, and the writer turns each one into XML
+    // to look its id up, unless it has met that very object before. So the cells of a column share
+    // one: the style exceljs made for the column's first cell (the same content every cell of the
+    // column gets), and one with the date format for dates in a mixed column.
+    const styles: (Partial<ExcelJS.Style> | undefined)[] = [];
+    const dateStyles: (Partial<ExcelJS.Style> | undefined)[] = [];
     for await (const row of spec.rows) {
       const values = spec.columns.map((c) => cell(row[c.key] ?? null));
       const added = ws.addRow(values);
-      // A date in a mixed column (the Summary's values) gets the date format on its own cell.
-      values.forEach((v, i) => {
-        if (v instanceof Date && spec.columns[i]!.kind !== 'date') added.getCell(i + 1).numFmt = NUM_FMT.date!;
+      added.eachCell({ includeEmpty: true }, (c, col) => {
+        const i = col - 1;
+        const own = (styles[i] ??= c.style);
+        // A date in a mixed column (the Summary's values) gets the date format on its own cell.
+        if (values[i] instanceof Date && spec.columns[i]!.kind !== 'date') c.style = dateStyles[i] ??= { ...own, numFmt: NUM_FMT.date! };
+        else c.style = own;
       });
       added.commit();
       if (++count % YIELD_EVERY === 0) await drained(out);

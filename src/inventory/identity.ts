@@ -224,13 +224,29 @@ export function isIdentityHostname(name: string | null | undefined, addresses: r
   if (short === 'localhost' || h === 'localhost.localdomain') return false;
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(h) || h.includes(':')) return false;
   for (const a of addresses) {
-    const octets = a.split('.');
-    if (octets.length !== 4) continue;
-    for (const seq of [octets, [...octets].reverse()]) {
-      if (new RegExp(`(^|[^0-9])${seq.join('[-._]')}($|[^0-9])`).test(h)) return false;
+    for (const pattern of addressPatterns(a)) {
+      if (pattern.test(h)) return false;
     }
   }
   return true;
+}
+
+/** The address spelt out forwards and backwards, as isIdentityHostname looks for it; built once per address. */
+const ADDRESS_PATTERNS = new Map<string, readonly RegExp[]>();
+
+function addressPatterns(address: string): readonly RegExp[] {
+  let patterns = ADDRESS_PATTERNS.get(address);
+  if (patterns === undefined) {
+    const octets = address.split('.');
+    patterns =
+      octets.length !== 4
+        ? []
+        : [octets, [...octets].reverse()].map((seq) => new RegExp(`(^|[^0-9])${seq.join('[-._]')}($|[^0-9])`));
+    // Bounded: a sweep of a /16 must not keep 65,536 pairs of patterns.
+    if (ADDRESS_PATTERNS.size >= 4096) ADDRESS_PATTERNS.clear();
+    ADDRESS_PATTERNS.set(address, patterns);
+  }
+  return patterns;
 }
 
 // ---------------------------------------------------------------------------------------------

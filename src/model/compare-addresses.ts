@@ -49,19 +49,32 @@ function ipv6ToBigInt(s: string): bigint | null {
  * never resolved) as text. A total order, usable directly with Array.prototype.sort.
  */
 export function compareAddresses(a: string, b: string): number {
-  const a4 = ipv4ToNumber(a);
-  const b4 = ipv4ToNumber(b);
-  if (a4 !== null || b4 !== null) {
-    if (a4 === null) return 1;
-    if (b4 === null) return -1;
-    return a4 - b4;
+  return compareAddressKeys(addressKey(a), addressKey(b));
+}
+
+/** An address parsed for ordering: compareAddressKeys(addressKey(a), addressKey(b)) is compareAddresses(a, b). */
+export interface AddressKey {
+  readonly v4: number | null;
+  readonly v6: bigint | null;
+  readonly text: string;
+}
+
+/** Parses an address once, for sorting many things by address (compareAddressKeys). */
+export function addressKey(s: string): AddressKey {
+  const v4 = ipv4ToNumber(s);
+  return { v4, v6: v4 === null ? ipv6ToBigInt(s) : null, text: s };
+}
+
+export function compareAddressKeys(a: AddressKey, b: AddressKey): number {
+  if (a.v4 !== null || b.v4 !== null) {
+    if (a.v4 === null) return 1;
+    if (b.v4 === null) return -1;
+    return a.v4 - b.v4;
   }
-  const a6 = ipv6ToBigInt(a);
-  const b6 = ipv6ToBigInt(b);
-  if (a6 !== null || b6 !== null) {
-    if (a6 === null) return 1;
-    if (b6 === null) return -1;
-    return a6 < b6 ? -1 : a6 > b6 ? 1 : 0;
+  if (a.v6 !== null || b.v6 !== null) {
+    if (a.v6 === null) return 1;
+    if (b.v6 === null) return -1;
+    return a.v6 < b.v6 ? -1 : a.v6 > b.v6 ? 1 : 0;
   }
-  return a < b ? -1 : a > b ? 1 : 0;
+  return a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
 }

@@ -57,6 +57,19 @@ export interface ImportedDocument {
   importedAt: string;
 }
 
+/** One record of a snapshot with some of its facts (InventoryStore.snapshotRecordFacts). */
+export interface SnapshotRecordFacts {
+  assetId: number;
+  summary: DeviceSummary;
+  facts: Facts;
+}
+
+/** Facts to set on one record of a snapshot (InventoryStore.updateSnapshotFacts). */
+export interface SnapshotFactsUpdate {
+  assetId: number;
+  facts: Facts;
+}
+
 /** An asset's latest known state, for identity resolution. */
 export type KnownAssetRow = DeviceSummary & { id: number };
 
@@ -85,6 +98,11 @@ export interface InventoryOptions {
   factKeys?: readonly FactKey[];
 }
 
+export interface PairOptions extends InventoryOptions {
+  /** Leave out assets whose state is the same on both sides (see streamInventoryPairs). */
+  skipUnchanged?: boolean;
+}
+
 export interface InventoryStore {
   readonly path: string;
   /**
@@ -103,6 +121,17 @@ export interface InventoryStore {
   commitBatch(snapshotId: number, inserts: RecordRow[], updates?: RecordRow[], documents?: ImportedDocument[]): Promise<void>;
   /** This snapshot's record of an asset, if written. */
   snapshotRecord(snapshotId: number, assetId: number): Promise<RecordRow | null>;
+  /**
+   * This snapshot's records, each with its summary and only the named facts: what a pass over a
+   * finished scan needs (inventory/attach-to-switch-ports), without parsing every record's facts.
+   */
+  snapshotRecordFacts(snapshotId: number, factKeys: readonly FactKey[]): Promise<SnapshotRecordFacts[]>;
+  /**
+   * Sets facts on records already written in this snapshot (merged into their stored facts, other
+   * facts untouched), all in one transaction. Only facts that no indexed column derives from: the
+   * summary columns are not recomputed.
+   */
+  updateSnapshotFacts(snapshotId: number, updates: readonly SnapshotFactsUpdate[]): Promise<void>;
   /** Which of these document hashes were imported by a complete snapshot already. */
   importedHashes(sha256s: readonly string[]): Promise<Set<string>>;
   /** Marks a snapshot finished; `details` (what the run found out about itself) join its options. */
@@ -126,7 +155,16 @@ export interface InventoryStore {
    * `inventoryAsOf` one entry at a time, same entries in the same order, so exports of any size
    * run in flat memory. Finish or break out of one stream before starting another query.
    */
-  streamInventoryAsOf(snapshotId: number, filter?: InventoryFilter, options?: { withFacts?: boolean }): AsyncIterable<InventoryEntry>;
+  streamInventoryAsOf(snapshotId: number, filter?: InventoryFilter, options?: InventoryOptions): AsyncIterable<InventoryEntry>;
+  /**
+   * Two snapshots' inventories (as `inventoryAsOf` gives them) side by side, asset by asset in
+   * ascending asset id: [before, after], null on the side that does not know the asset. A diff
+   * then holds only its changes. With `skipUnchanged`, assets whose state is the same on both sides
+   * (seen or missing on both; of each view the same record, or records equal in every field a diff
+   * compares and in the facts read) are left out: they can hold no change. Finish or break out of
+   * it before starting another query.
+   */
+  streamInventoryPairs(fromId: number, toId: number, options?: PairOptions): AsyncIterable<[InventoryEntry | null, InventoryEntry | null]>;
   /** Size and churn of the inventory at each of the last `limit` complete snapshots up to this one. */
   snapshotHistory(snapshotId: number, limit: number): Promise<SnapshotHistoryPoint[]>;
   assetHistory(assetId: number): Promise<AssetSighting[]>;

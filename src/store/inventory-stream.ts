@@ -1,28 +1,39 @@
-// Read queries for exports and reports, sized for 100,000 assets over many snapshots.
+// Read queries for listings, exports, reports and diffs, sized for 100,000 assets over many
+// snapshots.
 //
-// `streamInventoryAsOf` yields the same entries, in the same order, as `inventoryAsOf` (see the
-// interface's comment for the rules: two views per asset, combined; "missing" only after a network
-// scan), one at a time straight from a SQLite cursor, so an export holds one row at a time instead
-// of the whole inventory. It avoids window functions over every record: one GROUP BY over the
-// eligible records (on the covering (asset_id, snapshot_id) index) finds each asset's first and
-// latest record per view, then each is fetched by the (snapshot_id, asset_id) key. First and last
-// seen are taken from those records (each view's sightings are in snapshot order), not from a
-// MIN/MAX over every record, which would read the whole table. test/export/inventory-stream.test.ts holds the two to the same
-// answers.
+// The inventory as of a snapshot (the rules are in the InventoryStore interface's comment: two views
+// per asset, combined; "missing" only after a network scan) is read from asset_views (migration 4):
+// per asset and view, its first and latest record. Where a row's record is in a snapshot eligible
+// as of the one asked for (always, for the latest snapshot), it is used as it is; otherwise the
+// latest (or first) eligible record of that view is sought on records_asset, one short index seek
+// per asset. First seen is the earliest seen_at of the two views' first records, last seen the
+// later of their latest records'.
+//
+// Rows come straight from a SQLite cursor (better-sqlite3's iterate(), in raw mode), one at a time:
+//   - streamInventoryAsOf: in listing order (type, address, id), sorted by SQLite (whose sorter
+//     spills to disk), so an export holds one row at a time instead of the whole inventory;
+//   - streamInventoryPairs: two snapshots' inventories side by side in asset id order (one pass over
+//     asset_views for both), optionally without the assets whose state did not change, so a diff
+//     holds (and builds) only the changes.
+// Facts are read only when asked for; with factKeys (a diff's software and hardware), only those
+// facts leave SQLite (json_extract), not every record's whole document.
 //
 // The SQL is written with kysely's `sql` template (portable; values bound, never spliced) and run
 // through better-sqlite3's `iterate()`, which kysely's raw queries do not expose. While a stream is
-// open the connection is busy: finish (or break out of) one before starting another query.
+// open the connection cannot write: finish (or break out of) it first.
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { DeviceSummary, DeviceType, Facts, InventoryEntry } from '../model/index.js';
+import type { DeviceSummary, DeviceType, FactKey, Facts, InventoryEntry } from '../model/index.js';
 import { combineFacts, combineSummaries } from './combine-views.js';
-import type { InventoryFilter, SnapshotHistoryPoint } from './inventory-store.js';
+import type { InventoryFilter, InventoryOptions, PairOptions, SnapshotHistoryPoint } from './inventory-store.js';
 import type { Database } from './schema.js';
 
-const SUMMARY_COLUMNS = [
+/** One view's columns, in this order, in every row the queries below return. */
+const VIEW_COLUMNS = [
+  'id',
+  'snapshot_id',
+  'seen_at',
   'address',
-  'address_num',
   'addresses',
   'macs',
   'hostname',
@@ -35,18 +46,16 @@ const SUMMARY_COLUMNS = [
   'smbios_uuid',
   'snmp_engine_id',
   'open_ports',
-  'snapshot_id',
 ] as const;
+const C = Object.fromEntries(VIEW_COLUMNS.map((c, i) => [c, i])) as { [K in (typeof VIEW_COLUMNS)[number]]: number };
+/** Facts follow a view's columns when they are read. */
+const FACTS_AT = VIEW_COLUMNS.length;
+/** A row: asset_id, first_seen_at, then the network view's columns, then the document view's. */
+const ASSET_AT = 0;
+const FIRST_SEEN_AT = 1;
+const NETWORK_AT = 2;
 
-type ViewColumns = { [K in (typeof SUMMARY_COLUMNS)[number] | 'facts' | 'seen_at']: unknown };
-
-interface StreamRow {
-  asset_id: number;
-  first_seen_at: string;
-  reference_id: number | null;
-  n_id: number | null;
-  d_id: number | null;
-}
+type Row = unknown[];
 
 function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -70,109 +79,381 @@ function viewMatches(alias: 'n' | 'd', filter: InventoryFilter): RawBuilder<unkn
   return sql`(${sql.join(parts, sql` AND `)})`;
 }
 
+/** What of the facts a query reads: none, all, or only these keys. */
+type FactsWanted = { kind: 'none' } | { kind: 'all' } | { kind: 'keys'; keys: readonly FactKey[] };
+
+function factsWanted(options: InventoryOptions): FactsWanted {
+  if (!options.withFacts) return { kind: 'none' };
+  return options.factKeys === undefined ? { kind: 'all' } : { kind: 'keys', keys: options.factKeys };
+}
+
+function viewColumns(alias: string, facts: FactsWanted, present: boolean): RawBuilder<unknown> {
+  // A view that no eligible snapshot can hold (no local probe or import yet) is all NULLs.
+  if (!present) return sql.raw(Array(VIEW_COLUMNS.length + (facts.kind === 'none' ? 0 : 1)).fill('NULL').join(', '));
+  const cols: RawBuilder<unknown>[] = VIEW_COLUMNS.map((c) => sql.raw(`${alias}.${c}`));
+  const f = factsColumn(alias, facts);
+  if (f !== null) cols.push(f);
+  return sql.join(cols);
+}
+
+/** The facts a query reads of a record: none (null), all, or (with keys) only those. */
+function factsColumn(alias: string, facts: FactsWanted): RawBuilder<unknown> | null {
+  const f = sql.raw(`${alias}.facts`);
+  if (facts.kind === 'none') return null;
+  if (facts.kind === 'all') return f;
+  // Only these facts leave SQLite, as one JSON array of their values (null where absent; facts
+  // never hold a null value). Two paths at least, so that the answer is always an array.
+  if (facts.keys.length === 0) return sql`NULL`;
+  const paths = (facts.keys.length === 1 ? [facts.keys[0]!, facts.keys[0]!] : facts.keys).map((k) => sql`${`$.${k}`}`);
+  return sql`json_extract(${f}, ${sql.join(paths)})`;
+}
+
+/** The snapshots eligible as of one (complete ones up to it, and itself), as a CTE. */
+function eligibleAsOf(name: string, snapshotId: number): RawBuilder<unknown> {
+  return sql`${sql.raw(name)} AS (
+      SELECT id, kind = 'scan' AS is_scan FROM snapshots
+      WHERE id <= ${snapshotId} AND (status = 'complete' OR id = ${snapshotId})
+    )`;
+}
+
+/**
+ * Of the asset_views row `v`, the view's latest record (id) and its first sighting (seen_at) as of
+ * the snapshot: the row's own where its snapshot is eligible, else sought on records_asset. NULL
+ * when the view has no eligible record.
+ */
+function viewAsOf(snapshotId: number, eligible: string): { recordId: RawBuilder<unknown>; firstSeenAt: RawBuilder<unknown> } {
+  const e = sql.raw(eligible);
+  return {
+    recordId: sql`CASE WHEN v.first_snapshot_id > ${snapshotId} THEN NULL
+                  WHEN v.last_snapshot_id IN (SELECT id FROM ${e}) THEN v.last_record_id
+                  ELSE (SELECT r.id FROM records r INDEXED BY records_asset
+                        WHERE r.asset_id = v.asset_id AND r.snapshot_id <= ${snapshotId}
+                          AND r.snapshot_id IN (SELECT id FROM ${e} WHERE is_scan = v.is_scan)
+                        ORDER BY r.snapshot_id DESC LIMIT 1)
+             END`,
+    firstSeenAt: sql`CASE WHEN v.first_snapshot_id > ${snapshotId} THEN NULL
+                  WHEN v.first_snapshot_id IN (SELECT id FROM ${e}) THEN v.first_seen_at
+                  ELSE (SELECT r.seen_at FROM records r INDEXED BY records_asset
+                        WHERE r.asset_id = v.asset_id AND r.snapshot_id <= ${snapshotId}
+                          AND r.snapshot_id IN (SELECT id FROM ${e} WHERE is_scan = v.is_scan)
+                        ORDER BY r.snapshot_id LIMIT 1)
+             END`,
+  };
+}
+
+/**
+ * Per asset known as of the snapshot: the record ids of its two views (network n_id, document d_id)
+ * and its first sighting, in asset id order, as the CTE per_asset.
+ */
+function perAssetAsOf(snapshotId: number, seeks: boolean): RawBuilder<unknown> {
+  const view = viewAsOf(snapshotId, 'eligible');
+  // Where rows will need seeking (an older snapshot), each view's answer is computed once and kept
+  // (MATERIALIZED), not again for each use of it below; for the latest, the row's own is cheaper.
+  return sql`
+    ${eligibleAsOf('eligible', snapshotId)},
+    views AS ${seeks ? sql`MATERIALIZED` : sql``} (
+      SELECT v.asset_id AS asset_id, v.is_scan AS is_scan, ${view.recordId} AS record_id, ${view.firstSeenAt} AS first_seen_at
+      FROM asset_views v
+      WHERE v.first_snapshot_id <= ${snapshotId}
+    ),
+    per_asset AS (
+      SELECT asset_id,
+             MAX(CASE WHEN is_scan THEN record_id END) AS n_id,
+             MAX(CASE WHEN is_scan THEN NULL ELSE record_id END) AS d_id,
+             MIN(CASE WHEN record_id IS NOT NULL THEN first_seen_at END) AS first_seen_at
+      FROM views GROUP BY asset_id
+      HAVING n_id IS NOT NULL OR d_id IS NOT NULL
+    )`;
+}
+
+function asOfQuery(snapshotId: number, filter: InventoryFilter, facts: FactsWanted, order: 'listing' | 'asset', documents: boolean, latest: boolean): RawBuilder<Row> {
+  if (!documents) {
+    // Only network views: the same query without the document side.
+    return sql<Row>`
+      WITH ${perAssetAsOf(snapshotId, !latest)}
+      SELECT p.asset_id, p.first_seen_at, ${viewColumns('n', facts, true)}, ${viewColumns('d', facts, false)}
+      FROM per_asset p
+      JOIN records n ON n.id = p.n_id
+      WHERE ${viewMatches('n', filter)}
+      ORDER BY ${order === 'listing' ? sql`coalesce(n.type, 'zzz'), n.address_num, p.asset_id` : sql`p.asset_id`}
+    `;
+  }
+  const orderBy =
+    order === 'listing'
+      ? sql`coalesce(coalesce(d.type, n.type), 'zzz'), CASE WHEN n.id IS NULL THEN d.address_num ELSE n.address_num END, p.asset_id`
+      : sql`p.asset_id`;
+  return sql<Row>`
+    WITH ${perAssetAsOf(snapshotId, !latest)}
+    SELECT p.asset_id, p.first_seen_at, ${viewColumns('n', facts, true)}, ${viewColumns('d', facts, true)}
+    FROM per_asset p
+    LEFT JOIN records n ON n.id = p.n_id
+    LEFT JOIN records d ON d.id = p.d_id
+    WHERE ${viewMatches('n', filter)} OR ${viewMatches('d', filter)}
+    ORDER BY ${orderBy}
+  `;
+}
+
+/** Whether this is the newest snapshot of all (asset_views rows then answer without seeking). */
+function isLatest(db: Kysely<Database>, raw: BetterSqlite3.Database, snapshotId: number): boolean {
+  const q = sql`SELECT 1 FROM snapshots WHERE id > ${snapshotId} LIMIT 1`.compile(db);
+  return raw.prepare(q.sql).get(...(q.parameters as unknown[])) === undefined;
+}
+
+/** Whether any snapshot eligible as of this one is a local probe or an import (a document view). */
+function hasDocuments(db: Kysely<Database>, raw: BetterSqlite3.Database, snapshotId: number): boolean {
+  const q = sql`SELECT 1 FROM snapshots WHERE id <= ${snapshotId} AND kind <> 'scan' LIMIT 1`.compile(db);
+  return raw.prepare(q.sql).get(...(q.parameters as unknown[])) !== undefined;
+}
+
+/** The latest network scan eligible as of the snapshot: who was not seen by then is missing. */
+function referenceScan(db: Kysely<Database>, raw: BetterSqlite3.Database, snapshotId: number): number | null {
+  const q = sql`SELECT max(id) FROM snapshots WHERE id <= ${snapshotId} AND (status = 'complete' OR id = ${snapshotId}) AND kind = 'scan'`.compile(db);
+  return (raw.prepare(q.sql).pluck().get(...(q.parameters as unknown[])) as number | null) ?? null;
+}
+
+function rows(db: Kysely<Database>, raw: BetterSqlite3.Database, query: RawBuilder<Row>): IterableIterator<Row> {
+  const compiled = query.compile(db);
+  return raw.prepare(compiled.sql).raw(true).iterate(...(compiled.parameters as unknown[])) as IterableIterator<Row>;
+}
+
+/** Reads entries of one snapshot's inventory from query rows. */
+class EntryReader {
+  private readonly width: number;
+  constructor(
+    private readonly snapshotId: number,
+    private readonly referenceId: number | null,
+    private readonly facts: FactsWanted,
+  ) {
+    this.width = VIEW_COLUMNS.length + (facts.kind === 'none' ? 0 : 1);
+  }
+
+  /** Columns of one side of a row: asset_id, first_seen_at, the network view's, the document view's. */
+  get sideWidth(): number {
+    return NETWORK_AT + 2 * this.width;
+  }
+
+  /** The entry whose columns start at `offset` of the row. */
+  entry(row: Row, offset = 0): InventoryEntry {
+    const n = offset + NETWORK_AT;
+    const d = n + this.width;
+    const hasNetwork = row[n] !== null;
+    const hasDocument = row[d] !== null;
+    if (!(hasNetwork && hasDocument)) return this.single(row, offset, hasNetwork ? n : d, hasNetwork);
+    const base = (row[d + C.snapshot_id] as number) > (row[n + C.snapshot_id] as number) ? d : n;
+    const summary = hasNetwork && hasDocument ? combineSummaries(summaryAt(row, n), summaryAt(row, d)) : summaryAt(row, base);
+    let facts: Facts | undefined;
+    if (this.facts.kind !== 'none') {
+      facts = hasNetwork && hasDocument ? combineFacts(this.factsAt(row, n), this.factsAt(row, d)) : this.factsAt(row, base);
+    }
+    const baseSnapshot = row[base + C.snapshot_id] as number;
+    const seen = baseSnapshot === this.snapshotId || !hasNetwork || this.referenceId === null || baseSnapshot >= this.referenceId;
+    const nSeen = hasNetwork ? (row[n + C.seen_at] as string) : null;
+    const dSeen = hasDocument ? (row[d + C.seen_at] as string) : null;
+    const lastSeenAt = nSeen === null ? dSeen! : dSeen === null ? nSeen : dSeen > nSeen ? dSeen : nSeen;
+    return {
+      ...summary,
+      assetId: row[offset + ASSET_AT] as number,
+      snapshotId: baseSnapshot,
+      seen,
+      firstSeenAt: row[offset + FIRST_SEEN_AT] as string,
+      lastSeenAt,
+      ...(facts !== undefined ? { facts } : {}),
+    };
+  }
+
+  /** entry() of an asset known from one view only: the same object, built without copies. */
+  private single(row: Row, offset: number, at: number, network: boolean): InventoryEntry {
+    const snapshotId = row[at + C.snapshot_id] as number;
+    const entry: InventoryEntry = {
+      address: row[at + C.address] as string,
+      addresses: JSON.parse(row[at + C.addresses] as string),
+      macs: JSON.parse(row[at + C.macs] as string),
+      hostname: row[at + C.hostname] as string | null,
+      vendor: row[at + C.vendor] as string | null,
+      model: row[at + C.model] as string | null,
+      serial: row[at + C.serial] as string | null,
+      type: row[at + C.type] as DeviceType | null,
+      os: row[at + C.os] as string | null,
+      firmware: row[at + C.firmware] as string | null,
+      smbiosUuid: row[at + C.smbios_uuid] as string | null,
+      snmpEngineId: row[at + C.snmp_engine_id] as string | null,
+      openPorts: JSON.parse(row[at + C.open_ports] as string),
+      assetId: row[offset + ASSET_AT] as number,
+      snapshotId,
+      seen: snapshotId === this.snapshotId || !network || this.referenceId === null || snapshotId >= this.referenceId,
+      firstSeenAt: row[offset + FIRST_SEEN_AT] as string,
+      lastSeenAt: row[at + C.seen_at] as string,
+    };
+    if (this.facts.kind !== 'none') entry.facts = this.factsAt(row, at);
+    return entry;
+  }
+
+  private factsAt(row: Row, at: number): Facts {
+    const text = row[at + FACTS_AT] as string | null;
+    if (this.facts.kind === 'keys') {
+      // json_extract's array of the keys' values (factsColumn): what pickFacts would keep.
+      const out: Record<string, unknown> = {};
+      if (text === null) return out as Facts;
+      const values = JSON.parse(text) as unknown[];
+      this.facts.keys.forEach((k, i) => {
+        if (values[i] !== null) out[k] = values[i];
+      });
+      return out as Facts;
+    }
+    return JSON.parse(text as string) as Facts;
+  }
+}
+
+function summaryAt(row: Row, at: number): DeviceSummary {
+  return {
+    address: row[at + C.address] as string,
+    addresses: JSON.parse(row[at + C.addresses] as string),
+    macs: JSON.parse(row[at + C.macs] as string),
+    hostname: row[at + C.hostname] as string | null,
+    vendor: row[at + C.vendor] as string | null,
+    model: row[at + C.model] as string | null,
+    serial: row[at + C.serial] as string | null,
+    type: row[at + C.type] as DeviceType | null,
+    os: row[at + C.os] as string | null,
+    firmware: row[at + C.firmware] as string | null,
+    smbiosUuid: row[at + C.smbios_uuid] as string | null,
+    snmpEngineId: row[at + C.snmp_engine_id] as string | null,
+    openPorts: JSON.parse(row[at + C.open_ports] as string),
+  };
+}
+
+/** The inventory as of a snapshot, one entry at a time, in listing order (type, address, id). */
 export function* streamInventoryAsOf(
   db: Kysely<Database>,
   raw: BetterSqlite3.Database,
   snapshotId: number,
   filter: InventoryFilter = {},
-  options: { withFacts?: boolean } = {},
+  options: InventoryOptions = {},
 ): Generator<InventoryEntry> {
-  const withFacts = Boolean(options.withFacts);
-  const query = sql<StreamRow>`
-    WITH eligible AS (
-      SELECT id, kind = 'scan' AS is_scan FROM snapshots
-      WHERE id <= ${snapshotId} AND (status = 'complete' OR id = ${snapshotId})
+  const facts = factsWanted(options);
+  const reader = new EntryReader(snapshotId, referenceScan(db, raw, snapshotId), facts);
+  const query = asOfQuery(snapshotId, filter, facts, 'listing', hasDocuments(db, raw, snapshotId), isLatest(db, raw, snapshotId));
+  for (const row of rows(db, raw, query)) yield reader.entry(row);
+}
+
+/**
+ * Two snapshots' inventories side by side, asset by asset in ascending asset id: [before, after],
+ * null on the side that does not know the asset. One query: both sides' per-asset views, joined
+ * on the asset.
+ *
+ * With `skipUnchanged`, an asset whose state is the same on both sides is left out: seen (or
+ * missing) on both, and of each view the same record, or records equal in every column a diff
+ * compares (and in the facts read). Such a pair can hold no change, and most assets of two
+ * snapshots are such pairs, so a diff never builds their entries.
+ */
+export function* streamInventoryPairs(
+  db: Kysely<Database>,
+  raw: BetterSqlite3.Database,
+  fromId: number,
+  toId: number,
+  options: PairOptions = {},
+): Generator<[InventoryEntry | null, InventoryEntry | null]> {
+  const facts = factsWanted(options);
+  const refBefore = referenceScan(db, raw, fromId);
+  const refAfter = referenceScan(db, raw, toId);
+  const beforeReader = new EntryReader(fromId, refBefore, facts);
+  const afterReader = new EntryReader(toId, refAfter, facts);
+  const documents = hasDocuments(db, raw, Math.max(fromId, toId));
+  const query = pairsQuery(
+    { snapshotId: fromId, referenceId: refBefore },
+    { snapshotId: toId, referenceId: refAfter },
+    facts,
+    documents,
+    Boolean(options.skipUnchanged),
+  );
+  const after = beforeReader.sideWidth;
+  for (const row of rows(db, raw, query)) {
+    yield [row[ASSET_AT] === null ? null : kept(beforeReader.entry(row)), row[after + ASSET_AT] === null ? null : kept(afterReader.entry(row, after))];
+  }
+}
+
+/**
+ * A copy of an entry, made here. Pairs mostly become changes that live to the end of the command,
+ * and V8 learns, per place in the code that allocates, whether its objects live long: then it
+ * allocates them in the old generation straight away. Made in EntryReader, those would make every
+ * later inventory entry (hundreds of thousands, short-lived) old garbage that only a full GC
+ * frees, doubling the peak memory of an export that diffs and then streams.
+ */
+function kept(entry: InventoryEntry): InventoryEntry {
+  return { ...entry };
+}
+
+/** The compared columns (see diff/diff-inventories.ts COMPARED_FIELDS) and the facts read. */
+const COMPARED_COLUMNS = ['address', 'addresses', 'macs', 'hostname', 'vendor', 'model', 'serial', 'type', 'os', 'firmware', 'open_ports'] as const;
+
+function pairsQuery(
+  before: { snapshotId: number; referenceId: number | null },
+  after: { snapshotId: number; referenceId: number | null },
+  facts: FactsWanted,
+  documents: boolean,
+  skipUnchanged: boolean,
+): RawBuilder<Row> {
+  const side = (prefix: 'b' | 'a'): RawBuilder<unknown> =>
+    sql`p.${sql.raw(`${prefix}_asset`)}, p.${sql.raw(`${prefix}_first`)}, ${viewColumns(`${prefix}n`, facts, true)}, ${viewColumns(`${prefix}d`, facts, documents)}`;
+  /** Same view on both sides: both absent, or the same record, or equal compared columns and facts. */
+  const sameView = (view: 'n' | 'd'): RawBuilder<unknown> => {
+    const b = sql.raw(`b${view}`);
+    const a = sql.raw(`a${view}`);
+    const equal = COMPARED_COLUMNS.map((c) => sql`${b}.${sql.raw(c)} IS ${a}.${sql.raw(c)}`);
+    const bFacts = factsColumn(`b${view}`, facts);
+    const aFacts = factsColumn(`a${view}`, facts);
+    if (bFacts !== null && aFacts !== null) equal.push(sql`${bFacts} IS ${aFacts}`);
+    return sql`((${b}.id IS NULL AND ${a}.id IS NULL) OR (${b}.id IS NOT NULL AND ${a}.id IS NOT NULL AND (${b}.id = ${a}.id OR (${sql.join(equal, sql` AND `)}))))`;
+  };
+  /** EntryReader's `seen`, in SQL: the latest view's snapshot is this one or not before the reference scan. */
+  const seen = (prefix: 'b' | 'a', s: { snapshotId: number; referenceId: number | null }): RawBuilder<unknown> => {
+    const n = sql.raw(`${prefix}n`);
+    const d = sql.raw(`${prefix}d`);
+    if (s.referenceId === null) return sql`1`;
+    const base = documents ? sql`max(${n}.snapshot_id, coalesce(${d}.snapshot_id, 0))` : sql`${n}.snapshot_id`;
+    return sql`(CASE WHEN ${n}.id IS NULL THEN 1 ELSE (${base} = ${s.snapshotId} OR ${base} >= ${s.referenceId}) END)`;
+  };
+  const unchanged = skipUnchanged
+    ? sql`AND NOT (p.b_asset IS NOT NULL AND p.a_asset IS NOT NULL AND ${sameView('n')}
+                   ${documents ? sql`AND ${sameView('d')}` : sql``} AND ${seen('b', before)} = ${seen('a', after)})`
+    : sql``;
+  // One pass over asset_views gives both sides' views of each asset (no join of two inventories).
+  const b = viewAsOf(before.snapshotId, 'eligible_b');
+  const a = viewAsOf(after.snapshotId, 'eligible_a');
+  return sql<Row>`
+    WITH ${eligibleAsOf('eligible_b', before.snapshotId)}, ${eligibleAsOf('eligible_a', after.snapshotId)},
+    views AS MATERIALIZED (
+      SELECT v.asset_id AS asset_id, v.is_scan AS is_scan,
+             ${b.recordId} AS b_record, ${b.firstSeenAt} AS b_first,
+             ${a.recordId} AS a_record, ${a.firstSeenAt} AS a_first
+      FROM asset_views v
+      WHERE v.first_snapshot_id <= ${Math.max(before.snapshotId, after.snapshotId)}
     ),
     per_asset AS (
-      SELECT r.asset_id AS asset_id,
-             MAX(CASE WHEN e.is_scan THEN r.snapshot_id END) AS net_snapshot_id,
-             MAX(CASE WHEN e.is_scan THEN NULL ELSE r.snapshot_id END) AS doc_snapshot_id,
-             MIN(CASE WHEN e.is_scan THEN r.snapshot_id END) AS first_net_snapshot_id,
-             MIN(CASE WHEN e.is_scan THEN NULL ELSE r.snapshot_id END) AS first_doc_snapshot_id
-      FROM records r INDEXED BY records_asset JOIN eligible e ON e.id = r.snapshot_id
-      GROUP BY r.asset_id
+      SELECT asset_id,
+             MAX(CASE WHEN is_scan THEN b_record END) AS b_n,
+             MAX(CASE WHEN is_scan THEN NULL ELSE b_record END) AS b_d,
+             MIN(CASE WHEN b_record IS NOT NULL THEN b_first END) AS b_first,
+             MAX(CASE WHEN is_scan THEN a_record END) AS a_n,
+             MAX(CASE WHEN is_scan THEN NULL ELSE a_record END) AS a_d,
+             MIN(CASE WHEN a_record IS NOT NULL THEN a_first END) AS a_first
+      FROM views GROUP BY asset_id
+    ),
+    pairs AS (
+      SELECT asset_id,
+             CASE WHEN b_n IS NOT NULL OR b_d IS NOT NULL THEN asset_id END AS b_asset, b_first, b_n, b_d,
+             CASE WHEN a_n IS NOT NULL OR a_d IS NOT NULL THEN asset_id END AS a_asset, a_first, a_n, a_d
+      FROM per_asset
+      WHERE b_n IS NOT NULL OR b_d IS NOT NULL OR a_n IS NOT NULL OR a_d IS NOT NULL
     )
-    SELECT p.asset_id,
-           (SELECT min(f.seen_at) FROM records f
-            WHERE f.asset_id = p.asset_id AND f.snapshot_id IN (p.first_net_snapshot_id, p.first_doc_snapshot_id)) AS first_seen_at,
-           (SELECT max(id) FROM eligible WHERE is_scan) AS reference_id,
-           n.id AS n_id, d.id AS d_id
-    FROM per_asset p
-    LEFT JOIN records n ON n.snapshot_id = p.net_snapshot_id AND n.asset_id = p.asset_id
-    LEFT JOIN records d ON d.snapshot_id = p.doc_snapshot_id AND d.asset_id = p.asset_id
-    WHERE ${viewMatches('n', filter)} OR ${viewMatches('d', filter)}
-    ORDER BY coalesce(coalesce(d.type, n.type), 'zzz'),
-             CASE WHEN n.id IS NULL THEN d.address_num ELSE n.address_num END,
-             p.asset_id
+    SELECT ${side('b')}, ${side('a')}
+    FROM pairs p
+    LEFT JOIN records bn ON bn.id = p.b_n
+    LEFT JOIN records an ON an.id = p.a_n
+    ${documents ? sql`LEFT JOIN records bd ON bd.id = p.b_d LEFT JOIN records ad ON ad.id = p.a_d` : sql``}
+    WHERE TRUE ${unchanged}
+    ORDER BY p.asset_id
   `;
-  // Two steps: the sorted keys (small rows, so SQLite's sorter stays small), then the records
-  // themselves by id, a chunk at a time. Reading while a cursor is open is allowed.
-  const compiled = query.compile(db);
-  const keys = raw.prepare(compiled.sql).iterate(...(compiled.parameters as unknown[])) as IterableIterator<StreamRow>;
-  const columns = `id, ${[...SUMMARY_COLUMNS, 'seen_at', ...(withFacts ? ['facts'] : [])].join(', ')}`;
-  const fullChunk = raw.prepare(`SELECT ${columns} FROM records WHERE id IN (${Array(CHUNK).fill('?').join(',')})`);
-  let chunk: StreamRow[] = [];
-  const flush = function* (): Generator<InventoryEntry> {
-    const ids = chunk.flatMap((k) => [k.n_id, k.d_id].filter((id): id is number => id !== null));
-    const padded = ids.length <= CHUNK ? [...ids, ...Array<null>(CHUNK - ids.length).fill(null)] : ids;
-    const statement = ids.length <= CHUNK ? fullChunk : raw.prepare(`SELECT ${columns} FROM records WHERE id IN (${ids.map(() => '?').join(',')})`);
-    const byId = new Map<number, ViewColumns>();
-    for (const r of statement.all(...padded) as (ViewColumns & { id: number })[]) byId.set(r.id, r);
-    for (const k of chunk) {
-      yield entryOf(k, k.n_id === null ? null : byId.get(k.n_id as number)!, k.d_id === null ? null : byId.get(k.d_id as number)!, snapshotId, withFacts);
-    }
-    chunk = [];
-  };
-  for (const key of keys) {
-    chunk.push(key);
-    if (chunk.length === CHUNK / 2) yield* flush();
-  }
-  if (chunk.length > 0) yield* flush();
-}
-
-/** Records fetched per query (an asset may need two: its network and its document view). */
-const CHUNK = 512;
-
-function entryOf(key: StreamRow, network: ViewColumns | null, document: ViewColumns | null, snapshotId: number, withFacts: boolean): InventoryEntry {
-  const base = network && document ? ((document.snapshot_id as number) > (network.snapshot_id as number) ? document : network) : (network ?? document)!;
-  const summary = network && document ? combineSummaries(summaryOf(network), summaryOf(document)) : summaryOf(base);
-  let facts: Facts | undefined;
-  if (withFacts) {
-    facts =
-      network && document
-        ? combineFacts(JSON.parse(network.facts as string), JSON.parse(document.facts as string))
-        : JSON.parse(base.facts as string);
-  }
-  const snapshotOfBase = base.snapshot_id as number;
-  const seen = snapshotOfBase === snapshotId || network === null || key.reference_id === null || snapshotOfBase >= key.reference_id;
-  const lastSeen = [network?.seen_at, document?.seen_at].filter((v): v is string => typeof v === 'string').sort().pop()!;
-  return {
-    ...summary,
-    assetId: key.asset_id,
-    snapshotId: snapshotOfBase,
-    seen,
-    firstSeenAt: key.first_seen_at,
-    lastSeenAt: lastSeen,
-    ...(facts !== undefined ? { facts } : {}),
-  };
-}
-
-function summaryOf(v: ViewColumns): DeviceSummary {
-  return {
-    address: v.address as string,
-    addresses: JSON.parse(v.addresses as string),
-    macs: JSON.parse(v.macs as string),
-    hostname: v.hostname as string | null,
-    vendor: v.vendor as string | null,
-    model: v.model as string | null,
-    serial: v.serial as string | null,
-    type: v.type as DeviceType | null,
-    os: v.os as string | null,
-    firmware: v.firmware as string | null,
-    smbiosUuid: v.smbios_uuid as string | null,
-    snmpEngineId: v.snmp_engine_id as string | null,
-    openPorts: JSON.parse(v.open_ports as string),
-  };
 }
 
 /**

@@ -99,6 +99,49 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX imported_documents_asset ON imported_documents (asset_id, collected_at);
     `,
   },
+  {
+    version: 3,
+    description: 'pruned snapshots: the run is still listed, most of its records are gone',
+    sql: `
+      -- Set by "netcensus prune". The row stays (assets and imported documents point at it); its
+      -- records were removed except those that carry an asset's first or latest sighting.
+      ALTER TABLE snapshots ADD COLUMN pruned_at TEXT;
+    `,
+  },
+  {
+    version: 4,
+    description: 'asset_views: per asset and view, its first and latest record, kept with the records',
+    sql: `
+      -- Per asset and view (is_scan 1: network scans; 0: local probes and imports), over records of
+      -- any status: the first record (its snapshot and seen_at) and the latest (the highest id).
+      -- Written in the records' transaction (SqliteStore.commitBatch), so that the current inventory
+      -- (knownAssets, inventoryAsOf the latest snapshot) is read without grouping every record ever
+      -- written. A read as of an older snapshot checks each row against the snapshots eligible then
+      -- and seeks records_asset where it does not apply (inventory-stream.ts). Prune keeps every
+      -- record a row points at, except a first sighting in an incomplete run, which no read uses.
+      CREATE TABLE asset_views (
+        asset_id           INTEGER NOT NULL,
+        is_scan            INTEGER NOT NULL,
+        first_snapshot_id  INTEGER NOT NULL,
+        first_seen_at      TEXT NOT NULL,
+        last_snapshot_id   INTEGER NOT NULL,
+        last_record_id     INTEGER NOT NULL,
+        PRIMARY KEY (asset_id, is_scan)
+      ) WITHOUT ROWID;
+      INSERT INTO asset_views (asset_id, is_scan, first_snapshot_id, first_seen_at, last_snapshot_id, last_record_id)
+      SELECT g.asset_id, g.is_scan, g.first_snapshot_id,
+             (SELECT f.seen_at FROM records f WHERE f.snapshot_id = g.first_snapshot_id AND f.asset_id = g.asset_id),
+             (SELECT l.snapshot_id FROM records l WHERE l.id = g.last_record_id),
+             g.last_record_id
+      FROM (
+        SELECT r.asset_id AS asset_id, s.kind = 'scan' AS is_scan,
+               min(r.snapshot_id) AS first_snapshot_id, max(r.id) AS last_record_id
+        FROM records r JOIN snapshots s ON s.id = r.snapshot_id
+        GROUP BY r.asset_id, s.kind = 'scan'
+      ) g
+      ORDER BY g.asset_id, g.is_scan;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -15,6 +15,8 @@ export interface SnapshotsTable {
   tool_version: string;
   pid: number | null;
   host: string | null;
+  /** When `netcensus prune` removed this snapshot's records (schema 3); null = intact. */
+  pruned_at: Generated<string | null>;
 }
 
 export interface AssetsTable {
@@ -64,10 +66,22 @@ export interface ImportedDocumentsTable {
   imported_at: string;
 }
 
+/** Per asset and view, its first and latest record (migration 4; kept by commitBatch). */
+export interface AssetViewsTable {
+  asset_id: number;
+  /** 1: the network view (scan snapshots); 0: the document view (local probes, imports). */
+  is_scan: number;
+  first_snapshot_id: number;
+  first_seen_at: string;
+  last_snapshot_id: number;
+  last_record_id: number;
+}
+
 export interface Database {
   snapshots: SnapshotsTable;
   assets: AssetsTable;
   records: RecordsTable;
   record_macs: RecordMacsTable;
   imported_documents: ImportedDocumentsTable;
+  asset_views: AssetViewsTable;
 }

@@ -21,7 +21,7 @@ import {
   type SnapshotKind,
   type SnapshotStatus,
 } from '../model/index.js';
-import { combineFacts, combineSummaries, viewOfKind } from './combine-views.js';
+import { combineSummaries, viewOfKind } from './combine-views.js';
 import type {
   AssetSighting,
   BegunSnapshot,
@@ -31,10 +31,13 @@ import type {
   InventoryStore,
   KnownAssetRow,
   NewSnapshot,
+  PairOptions,
   RecordRow,
+  SnapshotFactsUpdate,
   SnapshotHistoryPoint,
+  SnapshotRecordFacts,
 } from './inventory-store.js';
-import { streamInventoryAsOf, snapshotHistory } from './inventory-stream.js';
+import { streamInventoryAsOf, streamInventoryPairs, snapshotHistory } from './inventory-stream.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import type { Database, RecordsTable, SnapshotsTable } from './schema.js';
 
@@ -102,6 +105,24 @@ function migrate(raw: BetterSqlite3.Database, path: string, readonly: boolean): 
 
 const RECORD_BATCH_COLUMNS = 22;
 
+/**
+ * On some errors (SQLITE_FULL, SQLITE_IOERR, ...) SQLite rolls the transaction back itself; kysely
+ * then sends its own ROLLBACK, which fails with "no transaction is active" and hides the real
+ * error (a full disk became an internal error). Here a ROLLBACK outside a transaction is a no-op.
+ */
+function rollbackSafe(raw: BetterSqlite3.Database): BetterSqlite3.Database {
+  const noop = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }), all: () => [] };
+  return new Proxy(raw, {
+    get(target, key) {
+      if (key === 'prepare') {
+        return (source: string) => (/^\s*rollback\s*$/i.test(source) && !target.inTransaction ? noop : target.prepare(source));
+      }
+      const value = Reflect.get(target, key, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 export class SqliteStore implements InventoryStore {
   readonly db: Kysely<Database>;
 
@@ -109,7 +130,7 @@ export class SqliteStore implements InventoryStore {
     readonly path: string,
     private readonly raw: BetterSqlite3.Database,
   ) {
-    this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+    this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: rollbackSafe(raw) }) });
   }
 
   schemaVersion(): number {
@@ -170,12 +191,11 @@ export class SqliteStore implements InventoryStore {
   async knownAssets(): Promise<KnownAssetRow[]> {
     // Latest record of every asset in each view (network, document), from any snapshot: an
     // interrupted run's records are real sightings. The two views are combined (combine-views).
+    // asset_views holds each view's latest record (the highest id), kept by commitBatch.
     const rows = await sql<RecordRowDb & { kind: string }>`
-      SELECT r.*, s.kind AS kind FROM records r JOIN snapshots s ON s.id = r.snapshot_id
-      WHERE r.id IN (
-        SELECT max(r2.id) FROM records r2 JOIN snapshots s2 ON s2.id = r2.snapshot_id
-        GROUP BY r2.asset_id, s2.kind = 'scan'
-      )
+      SELECT r.*, s.kind AS kind FROM asset_views v
+      JOIN records r ON r.id = v.last_record_id
+      JOIN snapshots s ON s.id = r.snapshot_id
       ORDER BY r.asset_id, r.id
     `.execute(this.db);
     const byAsset = new Map<number, KnownAssetRow>();
@@ -194,6 +214,9 @@ export class SqliteStore implements InventoryStore {
   async commitBatch(snapshotId: number, rows: RecordRow[], updates: RecordRow[] = [], documents: ImportedDocument[] = []): Promise<void> {
     if (rows.length === 0 && updates.length === 0 && documents.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
+      // Which view the records are of, for asset_views (migration 4).
+      const snapshot = await trx.selectFrom('snapshots').select('kind').where('id', '=', snapshotId).executeTakeFirst();
+      const isScan = (snapshot?.kind ?? 'scan') === 'scan' ? 1 : 0;
       for (const row of updates) {
         const { snapshot_id: _s, asset_id: _a, ...values } = recordValues(snapshotId, row);
         const updated = await trx
@@ -204,6 +227,14 @@ export class SqliteStore implements InventoryStore {
           .returning('id')
           .executeTakeFirstOrThrow();
         await trx.deleteFrom('record_macs').where('record_id', '=', updated.id).execute();
+        // Same record (same id); only its seen_at may have moved, which matters for a first sighting.
+        await trx
+          .updateTable('asset_views')
+          .set({ first_seen_at: row.seenAt })
+          .where('asset_id', '=', row.assetId)
+          .where('is_scan', '=', isScan)
+          .where('first_snapshot_id', '=', snapshotId)
+          .execute();
         if (row.summary.macs.length > 0) {
           await trx
             .insertInto('record_macs')
@@ -235,6 +266,29 @@ export class SqliteStore implements InventoryStore {
         );
         for (const macChunk of chunks(macs, 5000)) {
           await trx.insertInto('record_macs').values(macChunk).execute();
+        }
+        // Each new record is its asset's latest in its view (ids only grow), and the first when the
+        // view has none yet.
+        const seenAt = new Map(chunk.map((r) => [r.assetId, r.seenAt]));
+        const views = inserted.map((ins) => ({
+          asset_id: ins.asset_id,
+          is_scan: isScan,
+          first_snapshot_id: snapshotId,
+          first_seen_at: seenAt.get(ins.asset_id)!,
+          last_snapshot_id: snapshotId,
+          last_record_id: ins.id,
+        }));
+        for (const viewChunk of chunks(views, 4000)) {
+          await trx
+            .insertInto('asset_views')
+            .values(viewChunk)
+            .onConflict((oc) =>
+              oc.columns(['asset_id', 'is_scan']).doUpdateSet((eb) => ({
+                last_snapshot_id: eb.ref('excluded.last_snapshot_id'),
+                last_record_id: eb.ref('excluded.last_record_id'),
+              })),
+            )
+            .execute();
         }
       }
       // In the records' transaction: a document counts as imported exactly when its record is stored.
@@ -291,6 +345,43 @@ export class SqliteStore implements InventoryStore {
     };
   }
 
+  async snapshotRecordFacts(snapshotId: number, factKeys: readonly FactKey[]): Promise<SnapshotRecordFacts[]> {
+    // json_extract per key: only the named facts leave SQLite, not every record's whole document.
+    const rows = await this.db
+      .selectFrom('records')
+      .select(['asset_id', 'address', 'addresses', 'macs', 'hostname', 'vendor', 'model', 'serial', 'type', 'os', 'firmware', 'smbios_uuid', 'snmp_engine_id', 'open_ports'])
+      .select(() => factKeys.map((key, i) => sql<string | null>`json_extract(facts, ${`$.${key}`})`.as(`f${i}`)))
+      .where('snapshot_id', '=', snapshotId)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => {
+      const facts: Record<string, unknown> = {};
+      const picked = r as unknown as Record<string, string | null>;
+      factKeys.forEach((key, i) => {
+        const v = picked[`f${i}`];
+        if (v !== null && v !== undefined) facts[key] = JSON.parse(v);
+      });
+      return { assetId: r.asset_id, summary: summaryOf(r as RecordRowDb), facts: facts as Facts };
+    });
+  }
+
+  async updateSnapshotFacts(snapshotId: number, updates: readonly SnapshotFactsUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const u of updates) {
+        // json_set replaces each named fact whole (json_patch would merge into a stale one).
+        const pairs = Object.entries(u.facts).map(([key, value]) => sql`${`$.${key}`}, json(${JSON.stringify(value)})`);
+        if (pairs.length === 0) continue;
+        await trx
+          .updateTable('records')
+          .set({ facts: sql<string>`json_set(facts, ${sql.join(pairs)})` })
+          .where('snapshot_id', '=', snapshotId)
+          .where('asset_id', '=', u.assetId)
+          .execute();
+      }
+    });
+  }
+
   async importedHashes(sha256s: readonly string[]): Promise<Set<string>> {
     const found = new Set<string>();
     for (const chunk of chunks([...sha256s], 500)) {
@@ -343,6 +434,7 @@ export class SqliteStore implements InventoryStore {
       .selectFrom('snapshots')
       .selectAll()
       .where('status', '=', 'complete')
+      .where('pruned_at', 'is', null)
       .orderBy('id', 'desc')
       .limit(1)
       .offset(offset)
@@ -355,6 +447,7 @@ export class SqliteStore implements InventoryStore {
       .selectFrom('snapshots')
       .selectAll()
       .where('status', '=', 'complete')
+      .where('pruned_at', 'is', null)
       .where('started_at', '<', isoInstant)
       .orderBy('started_at', 'desc')
       .orderBy('id', 'desc')
@@ -364,84 +457,18 @@ export class SqliteStore implements InventoryStore {
   }
 
   async inventoryAsOf(snapshotId: number, filter: InventoryFilter = {}, options: InventoryOptions = {}): Promise<InventoryEntry[]> {
-    // Window functions are standard SQL (PostgreSQL has them too); values are bound, never spliced.
     // Per asset, the latest record of each view (network scans; local probes and imports) up to the
-    // snapshot; the filter keeps an asset when either view matches. See combine-views.ts and the
-    // interface's comment for the "missing" rule.
-    const search = filter.search ? `%${escapeLike(filter.search.toLowerCase())}%` : null;
-    const result = await sql<RankedRecord>`
-      WITH eligible AS (
-        SELECT id, kind FROM snapshots WHERE id <= ${snapshotId} AND (status = 'complete' OR id = ${snapshotId})
-      ),
-      ranked AS (
-        SELECT r.*, e.kind AS kind,
-               ROW_NUMBER() OVER (PARTITION BY r.asset_id ORDER BY r.snapshot_id DESC) AS rn,
-               ROW_NUMBER() OVER (PARTITION BY r.asset_id, e.kind = 'scan' ORDER BY r.snapshot_id DESC) AS view_rn,
-               MAX(e.kind = 'scan') OVER (PARTITION BY r.asset_id) AS ever_scanned,
-               MIN(r.seen_at) OVER (PARTITION BY r.asset_id) AS first_seen_at,
-               MAX(r.seen_at) OVER (PARTITION BY r.asset_id) AS last_seen_at
-        FROM records r JOIN eligible e ON e.id = r.snapshot_id
-      ),
-      matching AS (
-        SELECT DISTINCT asset_id FROM ranked
-        WHERE view_rn = 1
-          AND (${filter.type ?? null} IS NULL OR lower(type) = lower(${filter.type ?? null}))
-          AND (${filter.vendor ?? null} IS NULL OR lower(vendor) LIKE ${filter.vendor ? `%${escapeLike(filter.vendor.toLowerCase())}%` : null} ESCAPE '\\')
-          AND (${search} IS NULL
-               OR lower(address) LIKE ${search} ESCAPE '\\'
-               OR lower(coalesce(hostname, '')) LIKE ${search} ESCAPE '\\'
-               OR lower(coalesce(vendor, '')) LIKE ${search} ESCAPE '\\'
-               OR lower(coalesce(model, '')) LIKE ${search} ESCAPE '\\'
-               OR lower(coalesce(serial, '')) LIKE ${search} ESCAPE '\\'
-               OR lower(macs) LIKE ${search} ESCAPE '\\')
-      )
-      SELECT ranked.*, (SELECT max(id) FROM eligible WHERE kind = 'scan') AS reference_id
-      FROM ranked
-      WHERE view_rn = 1 AND asset_id IN (SELECT asset_id FROM matching)
-      ORDER BY asset_id, rn
-    `.execute(this.db);
-    const entries: InventoryEntry[] = [];
-    const rows = result.rows;
-    for (let i = 0; i < rows.length; i++) {
-      const base = rows[i]!;
-      const other = rows[i + 1]?.asset_id === base.asset_id ? rows[++i]! : undefined;
-      let summary = summaryOf(base);
-      const parse = (text: string): Facts => pickFacts(JSON.parse(text) as Facts, options.factKeys);
-      let facts: Facts | undefined = options.withFacts ? parse(base.facts) : undefined;
-      if (other !== undefined) {
-        const [network, document] = viewOfKind(base.kind) === 'network' ? [base, other] : [other, base];
-        summary = combineSummaries(summaryOf(network), summaryOf(document));
-        if (options.withFacts) facts = combineFacts(parse(network.facts), parse(document.facts));
-      }
-      // Missing only when a network scan after the last sighting did not see it (assets known only
-      // from documents are never missing: no scan speaks for them).
-      const seen =
-        base.snapshot_id === snapshotId ||
-        !base.ever_scanned ||
-        base.reference_id === null ||
-        base.snapshot_id >= base.reference_id;
-      entries.push({
-        ...summary,
-        assetId: base.asset_id,
-        snapshotId: base.snapshot_id,
-        seen,
-        firstSeenAt: base.first_seen_at,
-        lastSeenAt: base.last_seen_at,
-        ...(facts !== undefined ? { facts } : {}),
-      });
-    }
-    // Types first (unknown last), then numeric address, then id: the order listings have always had.
-    const typeKey = (e: InventoryEntry): string => e.type ?? 'zzz';
-    return entries.sort(
-      (a, b) =>
-        (typeKey(a) < typeKey(b) ? -1 : typeKey(a) > typeKey(b) ? 1 : 0) ||
-        compareNullsFirst(addressNumber(a.address), addressNumber(b.address)) ||
-        a.assetId - b.assetId,
-    );
+    // snapshot, combined (combine-views.ts), in listing order: types first (unknown last), then
+    // numeric address, then id. See inventory-stream.ts and the interface's comment for the rules.
+    return [...streamInventoryAsOf(this.db, this.raw, snapshotId, filter, options)];
   }
 
-  async *streamInventoryAsOf(snapshotId: number, filter: InventoryFilter = {}, options: { withFacts?: boolean } = {}): AsyncGenerator<InventoryEntry> {
+  async *streamInventoryAsOf(snapshotId: number, filter: InventoryFilter = {}, options: InventoryOptions = {}): AsyncGenerator<InventoryEntry> {
     yield* streamInventoryAsOf(this.db, this.raw, snapshotId, filter, options);
+  }
+
+  async *streamInventoryPairs(fromId: number, toId: number, options: PairOptions = {}): AsyncGenerator<[InventoryEntry | null, InventoryEntry | null]> {
+    yield* streamInventoryPairs(this.db, this.raw, fromId, toId, options);
   }
 
   async snapshotHistory(snapshotId: number, limit: number): Promise<SnapshotHistoryPoint[]> {
@@ -466,6 +493,7 @@ export class SqliteStore implements InventoryStore {
         's.pid as s_pid',
         's.host as s_host',
         's.kind as s_kind',
+        's.pruned_at as s_pruned_at',
       ])
       .where('r.asset_id', '=', assetId)
       .orderBy('r.snapshot_id')
@@ -485,6 +513,7 @@ export class SqliteStore implements InventoryStore {
         pid: r.s_pid,
         host: r.s_host,
         kind: r.s_kind,
+        pruned_at: r.s_pruned_at,
       }),
       seenAt: r.seen_at,
       summary: summaryOf(r),
@@ -506,29 +535,6 @@ export class SqliteStore implements InventoryStore {
 }
 
 type RecordRowDb = Selectable<RecordsTable>;
-type RankedRecord = RecordRowDb & {
-  kind: string;
-  rn: number;
-  view_rn: number;
-  ever_scanned: number;
-  reference_id: number | null;
-  first_seen_at: string;
-  last_seen_at: string;
-};
-
-function pickFacts(facts: Facts, keys: readonly FactKey[] | undefined): Facts {
-  if (keys === undefined) return facts;
-  const out: Record<string, unknown> = {};
-  for (const k of keys) if (facts[k] !== undefined) out[k] = facts[k];
-  return out as Facts;
-}
-
-/** Ascending, nulls first (as SQLite orders them). */
-function compareNullsFirst(a: number | null, b: number | null): number {
-  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
-  return a - b;
-}
-
 function recordValues(snapshotId: number, r: RecordRow) {
   const s = r.summary;
   return {
@@ -589,6 +595,7 @@ function snapshotOf(r: Selectable<SnapshotsTable>): Snapshot {
     toolVersion: r.tool_version,
     pid: r.pid,
     host: r.host,
+    ...(r.pruned_at ? { prunedAt: r.pruned_at } : {}),
   };
 }
 
@@ -601,10 +608,6 @@ function addressNumber(address: string): number | null {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
   if (!m) return null;
   return ((Number(m[1]) << 24) >>> 0) + (Number(m[2]) << 16) + (Number(m[3]) << 8) + Number(m[4]);
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function* chunks<T>(items: T[], size: number): Generator<T[]> {

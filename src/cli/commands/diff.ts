@@ -1,4 +1,4 @@
-import { diffInventories, summarizeChanges } from '../../diff/diff-inventories.js';
+import { diffEntries, finishChanges, summarizeChanges } from '../../diff/diff-inventories.js';
 import type { Change, InventoryEntry, Snapshot } from '../../model/index.js';
 import { UsageError } from '../../model/index.js';
 import { openExistingStore, type GlobalOptions } from '../context.js';
@@ -26,22 +26,22 @@ export async function diffCommand(from: string | undefined, to: string | undefin
     }
     if (fromSnap.id === toSnap.id) throw new UsageError(`both sides are snapshot ${fromSnap.id}; name two different snapshots`);
     // Only the facts the diff compares (software, hardware), not every machine's whole document.
-    const options = { withFacts: true, factKeys: DIFFED_FACTS };
-    const [before, after] = await Promise.all([store.inventoryAsOf(fromSnap.id, {}, options), store.inventoryAsOf(toSnap.id, {}, options)]);
-    const changes = diffInventories(before, after);
+    // Both inventories side by side, asset by asset, without the assets whose state is the same on
+    // both sides: only the changes are held.
+    const options = { withFacts: true, factKeys: DIFFED_FACTS, skipUnchanged: true };
+    const found: Change[] = [];
+    for await (const [before, after] of store.streamInventoryPairs(fromSnap.id, toSnap.id, options)) {
+      const change = diffEntries(before, after);
+      if (change !== null) found.push(change);
+    }
+    const changes = finishChanges(found);
     const counts = summarizeChanges(changes);
     if (flags.json) {
-      output.out(
-        JSON.stringify(
-          {
-            from: { id: fromSnap.id, startedAt: fromSnap.startedAt },
-            to: { id: toSnap.id, startedAt: toSnap.startedAt },
-            counts,
-            changes: changes.map(withoutFacts),
-          },
-          null,
-          2,
-        ) + '\n',
+      writePrettyJson(
+        output,
+        { from: { id: fromSnap.id, startedAt: fromSnap.startedAt }, to: { id: toSnap.id, startedAt: toSnap.startedAt }, counts },
+        'changes',
+        changes.map(withoutFacts),
       );
     } else {
       output.out(renderChanges(fromSnap, toSnap, changes, output));
@@ -56,6 +56,28 @@ const MARK: Record<Change['kind'], string> = { added: '+', removed: '-', replace
 const DIFFED_FACTS = ['software', 'memory', 'disks', 'cpu'] as const;
 /** Software lines shown per change in text; --json has them all. */
 const SOFTWARE_LINES = 50;
+
+/**
+ * Writes JSON.stringify({ ...head, [key]: items }, null, 2) + '\n', the same text, a piece at a
+ * time: tens of thousands of changes never become one string.
+ */
+export function writePrettyJson(output: Output, head: Record<string, unknown>, key: string, items: readonly unknown[]): void {
+  const whole = JSON.stringify({ ...head, [key]: [] }, null, 2);
+  if (items.length === 0) {
+    output.out(whole + '\n');
+    return;
+  }
+  // Everything up to the empty array's "[", the items a thousand at a time (stringified inside the
+  // same key, so at the same depth, and cut out of it), then the end.
+  const open = whole.lastIndexOf('[]');
+  output.out(whole.slice(0, open + 1));
+  const inner = JSON.stringify(key).length + 7; // '{\n  "key": [' before the items' newline
+  for (let i = 0; i < items.length; i += 1000) {
+    const text = JSON.stringify({ [key]: items.slice(i, i + 1000) }, null, 2);
+    output.out((i === 0 ? '' : ',') + text.slice(inner, text.length - 6));
+  }
+  output.out('\n  ]\n}\n');
+}
 
 function withoutFacts(c: Change): Change {
   const strip = (e: InventoryEntry | null): InventoryEntry | null => {

@@ -3,14 +3,14 @@
 // complete, so a failed export never leaves a half-written file where the last good one was.
 //
 // Memory stays flat in the number of assets where the format allows: CSV, JSON and the workbook's
-// Assets sheet stream from a database cursor. The changes since --since need both inventories at
-// once (diffInventories), without their facts.
+// Assets sheet stream from a database cursor. The changes since --since read both inventories side
+// by side (store.streamInventoryPairs), without their facts, and hold only the changes.
 import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { diffInventories, summarizeChanges } from '../../diff/diff-inventories.js';
+import { diffEntries, finishChanges, summarizeChanges } from '../../diff/diff-inventories.js';
 import { ALL_ASSET_COLUMNS, ASSET_COLUMNS, type AssetCsvColumn } from '../../export/asset-rows.js';
 import {
   AuditDetailsCollector,
@@ -73,8 +73,7 @@ export async function exportCommand(ref: string, flags: ExportFlags, output: Out
         });
       } else {
         const { assets, ...audit } = await gatherAudit(store, snapshot, flags.since);
-        written = assets.length;
-        const sheets = auditSheets({ ...audit, assets });
+        const sheets = auditSheets({ ...audit, assets: counted(assets) });
         const { writeWorkbook } = await import('../../export/write-xlsx.js');
         await writeWorkbook(sheets, out, { created: new Date(snapshot.finishedAt ?? snapshot.startedAt) });
       }
@@ -120,20 +119,17 @@ export async function resolveSince(store: InventoryStore, snapshot: Snapshot, si
   return found;
 }
 
-async function collectEntries(store: InventoryStore, snapshotId: number): Promise<InventoryEntry[]> {
-  const entries: InventoryEntry[] = [];
-  for await (const e of store.streamInventoryAsOf(snapshotId)) entries.push(e);
-  return entries;
-}
-
-export async function compareInventories(
-  store: InventoryStore,
-  from: Snapshot,
-  to: Snapshot,
-): Promise<{ after: InventoryEntry[]; changes: Change[] }> {
-  const before = await collectEntries(store, from.id);
-  const after = await collectEntries(store, to.id);
-  return { after, changes: diffInventories(before, after) };
+/**
+ * The changes between two snapshots' inventories (without facts): both read side by side, asset by
+ * asset, without the assets whose state is the same on both, so only the changes are held.
+ */
+export async function compareInventories(store: InventoryStore, from: Snapshot, to: Snapshot): Promise<{ changes: Change[] }> {
+  const found: Change[] = [];
+  for await (const [before, after] of store.streamInventoryPairs(from.id, to.id, { skipUnchanged: true })) {
+    const change = diffEntries(before, after);
+    if (change !== null) found.push(change);
+  }
+  return { changes: finishChanges(found) };
 }
 
 export async function collectDetails(store: InventoryStore, snapshotId: number): Promise<AuditDetails> {
@@ -144,8 +140,11 @@ export async function collectDetails(store: InventoryStore, snapshotId: number):
 
 export interface GatheredAudit {
   snapshot: Snapshot;
-  /** The inventory as of the snapshot, without facts, in listing order. */
-  assets: InventoryEntry[];
+  /**
+   * The inventory as of the snapshot, without facts, in listing order: read again from the store
+   * each time it is iterated (the workbook's Assets sheet), never held whole.
+   */
+  assets: AsyncIterable<InventoryEntry>;
   since: Snapshot | null;
   sinceText: string | null;
   tally: InventoryTally;
@@ -157,24 +156,21 @@ export interface GatheredAudit {
 }
 
 /**
- * Everything the workbook and the report show. The inventories on both sides are needed at once
- * for the diff, so they are held without their facts: one pass with facts keeps only what the
+ * Everything the workbook and the report show. The changes come from both inventories read side by
+ * side without their facts (compareInventories); then one pass with facts keeps only what the
  * detail sheets need (printers, ports, software, locations).
  */
 export async function gatherAudit(store: InventoryStore, snapshot: Snapshot, sinceText: string | undefined): Promise<GatheredAudit> {
   const since = await resolveSince(store, snapshot, sinceText);
-  const before = since ? await collectEntries(store, since.id) : [];
+  const changes = since ? (await compareInventories(store, since, snapshot)).changes : [];
   const collector = new AuditDetailsCollector();
   const tallier = new InventoryTallier();
-  const assets: InventoryEntry[] = [];
+  const missing: InventoryEntry[] = [];
   for await (const e of store.streamInventoryAsOf(snapshot.id, {}, { withFacts: true })) {
     const entry = collector.add(e);
     tallier.add(entry);
-    assets.push(entry);
+    if (!entry.seen) missing.push(entry);
   }
-  const changes = since ? diffInventories(before, assets) : [];
-  before.length = 0;
-  const missing = assets.filter((e) => !e.seen);
   const details = collector.result();
   const pagesAtSince = new Map<number, number>();
   if (since && details.printers.length > 0) {
@@ -185,7 +181,7 @@ export async function gatherAudit(store: InventoryStore, snapshot: Snapshot, sin
   }
   return {
     snapshot,
-    assets,
+    assets: { [Symbol.asyncIterator]: () => store.streamInventoryAsOf(snapshot.id)[Symbol.asyncIterator]() },
     since,
     sinceText: sinceText ?? null,
     tally: tallier.result(),
