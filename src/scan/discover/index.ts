@@ -139,6 +139,8 @@ class Sweep {
   private readonly icmpTool: string | null;
   private readonly rate: number;
   private firstDrops: number | null = null;
+  private gcThresh3: number | null = null;
+  private warnedTableLimit = false;
   /** Local addresses that stayed silent in the first pass: retried, or reported at the end. */
   private silentLocal: string[] = [];
   private prevReadStart = Number.NEGATIVE_INFINITY;
@@ -193,14 +195,7 @@ class Sweep {
     if (this.segments.length > 0 && limits.gcThresh3 !== null) {
       this.localPendingCap = Math.max(64, Math.floor(limits.gcThresh3 / 2));
       this.report.localPendingCap = this.localPendingCap;
-      if (limits.gcThresh3 <= 4096) {
-        const perSecond = Math.round(this.localPendingCap / (this.options.arpWaitMs / 1000));
-        this.report.warnings.push(
-          `the kernel's neighbour table holds at most ${limits.gcThresh3} entries (net.ipv4.neigh.default.gc_thresh3): ` +
-            `local addresses are swept at about ${perSecond}/s, and more live local hosts than that cannot all be kept; ` +
-            `raise it (sysctl -w net.ipv4.neigh.default.gc_thresh3=131072) for large local ranges`,
-        );
-      }
+      this.gcThresh3 = limits.gcThresh3;
     }
     this.udp = new UdpProber({
       communities: this.options.communities,
@@ -291,6 +286,7 @@ class Sweep {
       this.lastRefill = now;
       this.expirePending(now);
       const tcpBusy = this.tcpLimit.pendingCount > this.options.concurrency * 2;
+      if (this.pendingCount >= this.localPendingCap) this.warnTableLimit();
       if (this.tokens >= 1 && this.pendingCount < this.localPendingCap && !tcpBusy && this.states.size < MAX_STATES) {
         this.tokens -= 1;
         return;
@@ -301,6 +297,18 @@ class Sweep {
       });
       this.wake = null;
     }
+  }
+
+  /** Said once, when the neighbour table's size is what holds the sweep back. */
+  private warnTableLimit(): void {
+    if (this.warnedTableLimit) return;
+    this.warnedTableLimit = true;
+    const perSecond = Math.round(this.localPendingCap / (this.options.arpWaitMs / 1000));
+    this.report.warnings.push(
+      `the kernel's neighbour table holds at most ${this.gcThresh3} entries (net.ipv4.neigh.default.gc_thresh3): ` +
+        `local addresses are swept at about ${perSecond}/s, and a segment with more live hosts than that cannot all be kept; ` +
+        `raise it (sysctl -w net.ipv4.neigh.default.gc_thresh3=131072) for large local ranges`,
+    );
   }
 
   private get pendingCount(): number {
