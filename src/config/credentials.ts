@@ -95,3 +95,15 @@ export function resolveSnmpCredentials(snmp: SnmpSettings, source: SecretSource)
   });
   return out;
 }
+
+/**
+ * A community given literally on the command line is visible to every local user (ps,
+ * /proc/PID/cmdline): the warning to print, or null when all are env:/file: references.
+ */
+export function commandLineSecretWarning(communities: readonly string[] | undefined): string | null {
+  if (!communities?.some((c) => !c.startsWith('env:') && !c.startsWith('file:'))) return null;
+  return (
+    '--community on the command line is visible to every local user (ps, /proc/PID/cmdline); ' +
+    'put it in an environment variable or a file readable only by you and pass env:VAR or file:PATH'
+  );
+}

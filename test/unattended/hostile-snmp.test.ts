@@ -91,4 +91,19 @@ describe('a scan among hostile SNMP agents', () => {
     expect(read.pragma('integrity_check', { simple: true })).toBe('ok');
     read.close();
   });
+
+  it('snmp walk warns about a literal --community too, and not about an env: reference', async () => {
+    const good = `${NET}.${BEHAVIOURS.indexOf('good') + 1}`;
+    const walk = (community: string, env: NodeJS.ProcessEnv) =>
+      runCli(
+        ['snmp', 'walk', good, '--community', community, '--snmp-port', String(port), '--snmp-timeout', '1000', '--out', join(home, `walk-${community.length}.snmprec`)],
+        { cwd: home, env, timeoutMs: 60_000 },
+      );
+    const literal = await walk('public', cliEnv(home));
+    expect(literal.code, literal.stderr).toBe(0);
+    expect(literal.stderr).toMatch(/--community on the command line is visible to every local user/);
+    const reference = await walk('env:NC_TEST_COMMUNITY', cliEnv(home, { NC_TEST_COMMUNITY: 'public' }));
+    expect(reference.code, reference.stderr).toBe(0);
+    expect(reference.stderr).not.toContain('visible to every local user');
+  });
 });

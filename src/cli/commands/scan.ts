@@ -4,7 +4,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { resolveSnmpCredentials } from '../../config/credentials.js';
+import { commandLineSecretWarning, resolveSnmpCredentials } from '../../config/credentials.js';
 import { DefinitionError, parseDefinitionFile, type LoadedProductLine } from '../../identify/index.js';
 import { findTools } from '../../scan/tools.js';
 import { NMAP_MISSING } from '../../scan/registry.js';
@@ -84,12 +84,8 @@ async function scan(args: string[], flags: ScanFlags, output: Output, log: ScanE
   }
   const targetSet = buildTargetSet(targetTexts, await expandTargetFiles(settings.exclude), { maxHosts: settings.maxHosts });
 
-  if (flags.community?.some((c) => !c.startsWith('env:') && !c.startsWith('file:'))) {
-    log.warning(
-      '--community on the command line is visible to every local user (ps, /proc/PID/cmdline); ' +
-        'put it in an environment variable or a file readable only by you and pass env:VAR or file:PATH',
-    );
-  }
+  const secretWarning = commandLineSecretWarning(flags.community);
+  if (secretWarning) log.warning(secretWarning);
   const credentials = settings.snmp.enabled
     ? resolveSnmpCredentials(settings.snmp, { env: process.env, baseDir: configDir })
     : [];

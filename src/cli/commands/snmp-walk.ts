@@ -2,7 +2,7 @@
 // vendor definition. Credentials as for scan (config, --community, --snmp-v3).
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { resolveSnmpCredentials } from '../../config/credentials.js';
+import { commandLineSecretWarning, resolveSnmpCredentials } from '../../config/credentials.js';
 import { loadConfig } from '../../config/load-config.js';
 import { applySettings, DEFAULT_SCAN_SETTINGS } from '../../config/schema.js';
 import { UsageError } from '../../model/index.js';
@@ -28,6 +28,8 @@ export async function snmpWalkCommand(target: string, flags: SnmpWalkFlags, outp
   const { config, path } = loadConfig({ explicit: flags.config, cwd: process.cwd(), env: process.env });
   const snmp = { ...applySettings(DEFAULT_SCAN_SETTINGS, config).snmp };
   if (flags.community) snmp.communities = flags.community;
+  const secretWarning = commandLineSecretWarning(flags.community);
+  if (secretWarning && !flags.quiet) output.err(`netcensus: warning: ${secretWarning}\n`);
   if (flags.snmpV3) snmp.v3Only = flags.snmpV3;
   if (flags.snmpPort !== undefined) snmp.port = flags.snmpPort;
   if (flags.snmpTimeout !== undefined) snmp.timeoutMs = flags.snmpTimeout;
