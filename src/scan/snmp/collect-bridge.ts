@@ -4,14 +4,11 @@
 // Caveat: Cisco IOS keeps one BRIDGE-MIB per VLAN behind community@vlan indexing, which is not used.
 import type { ForwardingEntry, NetInterface } from '../../model/index.js';
 import { OID } from './oids.js';
-import { macFromIndex } from './table-rows.js';
+import { macFromIndex, walkSubtrees } from './table-rows.js';
 import type { SnmpTransport } from './transport.js';
 
 export async function collectForwardingTable(transport: SnmpTransport, interfaces: NetInterface[]): Promise<ForwardingEntry[]> {
-  const [portMap, qFdb] = await Promise.all([
-    transport.walk(OID.dot1dBasePortIfIndex, { maxValues: 5000 }).catch(() => []),
-    transport.walk(OID.dot1qTpFdbPort, { maxValues: 50_000 }).catch(() => []),
-  ]);
+  const [portMap = [], qFdb = []] = await walkSubtrees(transport, [OID.dot1dBasePortIfIndex, OID.dot1qTpFdbPort], 50_000);
   const ifIndexOfPort = new Map<number, number>();
   for (const v of portMap) {
     const port = Number(v.oid.slice(OID.dot1dBasePortIfIndex.length + 1));
@@ -30,7 +27,7 @@ export async function collectForwardingTable(transport: SnmpTransport, interface
     if (mac && v.num) out.push(entry(mac, v.num, Number(parts[0])));
   }
   if (out.length > 0) return out;
-  const fdb = await transport.walk(OID.dot1dTpFdbPort, { maxValues: 50_000 }).catch(() => []);
+  const [fdb = []] = await walkSubtrees(transport, [OID.dot1dTpFdbPort], 50_000);
   for (const v of fdb) {
     const mac = macFromIndex(v.oid.slice(OID.dot1dTpFdbPort.length + 1).split('.'));
     if (mac && v.num) out.push(entry(mac, v.num));

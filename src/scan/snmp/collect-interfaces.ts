@@ -1,7 +1,7 @@
 // IF-MIB ifTable/ifXTable (name, alias, type, MAC, speed, status) and IP-MIB ipAddrTable addresses.
 import type { NetInterface } from '../../model/index.js';
 import { OID } from './oids.js';
-import { macFromBytes, numOf, textOf, walkColumns } from './table-rows.js';
+import { macFromBytes, numOf, textOf, walkTables } from './table-rows.js';
 import type { SnmpTransport } from './transport.js';
 
 const IF_TYPES: Record<number, string> = {
@@ -11,23 +11,25 @@ const IF_TYPES: Record<number, string> = {
 const STATUS = ['', 'up', 'down', 'testing', 'unknown', 'dormant', 'notPresent', 'lowerLayerDown'];
 
 export async function collectInterfaces(transport: SnmpTransport): Promise<NetInterface[]> {
-  const [ifRows, xRows, ipRows] = await Promise.all([
-    walkColumns(transport, OID.ifTable, [2, 3, 5, 6, 7, 8]),
-    walkColumns(transport, OID.ifXTable, [1, 15, 18]),
-    transport.walk(OID.ipAdEntIfIndex, { maxValues: 2000 }).catch(() => []),
+  // ifTable, ifXTable and ipAddrTable's ifIndex column walked in the same requests.
+  const ipAddrEntry = OID.ipAdEntIfIndex.slice(0, OID.ipAdEntIfIndex.lastIndexOf('.'));
+  const [ifRows, xRows, ipRows] = await walkTables(transport, [
+    { entry: OID.ifTable, columns: [2, 3, 5, 6, 7, 8] },
+    { entry: OID.ifXTable, columns: [1, 15, 18] },
+    { entry: ipAddrEntry, columns: [2] },
   ]);
   const addresses = new Map<number, string[]>();
-  for (const v of ipRows) {
-    const ip = v.oid.slice(OID.ipAdEntIfIndex.length + 1);
+  for (const [ip, row] of ipRows!) {
+    const v = row.get(2)!;
     if (v.num === undefined || !/^\d+\.\d+\.\d+\.\d+$/.test(ip)) continue;
     addresses.set(v.num, [...(addresses.get(v.num) ?? []), ip]);
   }
-  const indexes = new Set([...ifRows.keys(), ...xRows.keys()].map(Number).filter(Number.isInteger));
+  const indexes = new Set([...ifRows!.keys(), ...xRows!.keys()].map(Number).filter(Number.isInteger));
   return [...indexes]
     .sort((a, b) => a - b)
     .map((index) => {
-      const row = ifRows.get(String(index));
-      const x = xRows.get(String(index));
+      const row = ifRows!.get(String(index));
+      const x = xRows!.get(String(index));
       const out: NetInterface = { index };
       const name = textOf(x?.get(1));
       const descr = textOf(row?.get(2));

@@ -2,15 +2,17 @@
 // the other end of each port.
 import type { Neighbor } from '../../model/index.js';
 import { OID } from './oids.js';
-import { macFromBytes, numOf, textOf, walkColumns } from './table-rows.js';
+import { macFromBytes, numOf, textOf, walkTables, type TableRows } from './table-rows.js';
 import type { SnmpTransport, SnmpValue } from './transport.js';
 
 export async function collectNeighbors(transport: SnmpTransport, withCdp: boolean): Promise<Neighbor[]> {
-  const [remote, local, cdp] = await Promise.all([
-    walkColumns(transport, OID.lldpRemEntry, [4, 5, 6, 7, 8, 9, 10], 2000),
-    walkColumns(transport, OID.lldpLocPortEntry, [3, 4], 1000),
-    withCdp ? walkColumns(transport, OID.cdpCacheEntry, [4, 6, 7, 8], 2000) : Promise.resolve(new Map<string, Map<number, SnmpValue>>()),
-  ]);
+  // LLDP remote and local port tables (and CDP's cache) walked in the same requests.
+  const tables = [
+    { entry: OID.lldpRemEntry, columns: [4, 5, 6, 7, 8, 9, 10] },
+    { entry: OID.lldpLocPortEntry, columns: [3, 4] },
+    ...(withCdp ? [{ entry: OID.cdpCacheEntry, columns: [4, 6, 7, 8] }] : []),
+  ];
+  const [remote, local, cdp = new Map()] = (await walkTables(transport, tables, 2000)) as [TableRows, TableRows, TableRows?];
   const localName = new Map<string, string>();
   for (const [port, row] of local) {
     const name = textOf(row.get(4)) ?? textOf(row.get(3));

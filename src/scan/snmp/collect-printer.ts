@@ -2,7 +2,7 @@
 // capacity). The serial (prtGeneralSerialNumber) is read with the identification values.
 import type { PrinterDetails, PrinterSupply } from '../../model/index.js';
 import { OID } from './oids.js';
-import { numOf, textOf, walkColumns } from './table-rows.js';
+import { numOf, textOf, walkTables } from './table-rows.js';
 import type { SnmpTransport } from './transport.js';
 
 const SUPPLY_TYPES = ['', 'other', 'unknown', 'toner', 'wasteToner', 'ink', 'inkCartridge', 'inkRibbon', 'wasteInk', 'opc', 'developer', 'fuserOil', 'solidWax', 'ribbonWax', 'wasteWax', 'fuser', 'coronaWire', 'fuserOilWick', 'cleanerUnit', 'fuserCleaningPad', 'transferUnit', 'tonerCartridge', 'fuserOiler', 'water', 'wasteWater', 'glueWaterAdditive', 'wastePaper', 'bindingSupply', 'bandingSupply', 'stitchingWire', 'shrinkWrap', 'paperWrap', 'staples', 'inserts', 'covers'];
@@ -10,13 +10,17 @@ const COUNTER_UNITS: Record<number, string> = { 3: 'tenThousandthsOfInches', 4: 
 const COLOURS = ['black', 'cyan', 'magenta', 'yellow', 'blue', 'red', 'green', 'gray', 'grey', 'photo', 'light'];
 
 export async function collectPrinter(transport: SnmpTransport): Promise<PrinterDetails> {
-  const [markers, supplies, colorants] = await Promise.all([
-    walkColumns(transport, '1.3.6.1.2.1.43.10.2.1', [3, 4], 200),
-    walkColumns(transport, OID.prtMarkerSuppliesEntry, [3, 5, 6, 8, 9], 500),
-    walkColumns(transport, '1.3.6.1.2.1.43.12.1.1', [4], 200),
-  ]);
+  const [markers, supplies, colorants] = await walkTables(
+    transport,
+    [
+      { entry: '1.3.6.1.2.1.43.10.2.1', columns: [3, 4] },
+      { entry: OID.prtMarkerSuppliesEntry, columns: [3, 5, 6, 8, 9] },
+      { entry: '1.3.6.1.2.1.43.12.1.1', columns: [4] },
+    ],
+    500,
+  );
   const counters: PrinterDetails['counters'] = [];
-  for (const [index, row] of markers) {
+  for (const [index, row] of markers!) {
     const count = numOf(row.get(4));
     if (count === undefined) continue;
     const unitCode = numOf(row.get(3));
@@ -24,12 +28,12 @@ export async function collectPrinter(transport: SnmpTransport): Promise<PrinterD
     counters.push({ marker, count, ...(unitCode !== undefined ? { unit: COUNTER_UNITS[unitCode] ?? String(unitCode) } : {}) });
   }
   const colorantByIndex = new Map<string, string>();
-  for (const [index, row] of colorants) {
+  for (const [index, row] of colorants!) {
     const name = textOf(row.get(4));
     if (name) colorantByIndex.set(index.split('.').pop()!, name);
   }
   const supplyList: PrinterSupply[] = [];
-  for (const [index, row] of supplies) {
+  for (const [index, row] of supplies!) {
     void index;
     const description = textOf(row.get(6)) ?? 'supply';
     const s: PrinterSupply = { description };

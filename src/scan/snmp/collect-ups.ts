@@ -1,12 +1,13 @@
 // UPS-MIB (RFC 1628) identity and battery group.
 import type { UpsDetails } from '../../model/index.js';
 import { OID } from './oids.js';
+import { walkSubtrees } from './table-rows.js';
 import type { SnmpTransport } from './transport.js';
 
 const BATTERY = ['', 'unknown', 'normal', 'low', 'depleted'];
 
 export async function collectUps(transport: SnmpTransport): Promise<UpsDetails> {
-  const [ident, battery] = await Promise.all([transport.walk(OID.upsIdent, { maxValues: 20 }), transport.walk(OID.upsBattery, { maxValues: 20 })]);
+  const [ident = [], battery = []] = await walkSubtrees(transport, [OID.upsIdent, OID.upsBattery], 20);
   const text = (col: number): string | undefined => ident.find((v) => v.oid === `${OID.upsIdent}.${col}.0`)?.text || undefined;
   const num = (col: number): number | undefined => battery.find((v) => v.oid === `${OID.upsBattery}.${col}.0`)?.num;
   const out: UpsDetails = {};

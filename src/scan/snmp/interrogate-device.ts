@@ -10,6 +10,7 @@ import { collectInterfaces } from './collect-interfaces.js';
 import { collectNeighbors } from './collect-neighbors.js';
 import { collectPrinter } from './collect-printer.js';
 import { collectUps } from './collect-ups.js';
+import { walkSubtrees } from './table-rows.js';
 import { MIB_ROOTS, OID } from './oids.js';
 import { inSubtree, SnmpError, type SnmpTransport, type SnmpValue } from './transport.js';
 
@@ -67,11 +68,8 @@ export async function interrogateDevice(
   for (let i = 0; i < gets.length; i += GET_CHUNK) {
     for (const v of await twice(() => transport.get(gets.slice(i, i + GET_CHUNK)))) keep(v);
   }
-  await Promise.all(
-    [...new Set(plan.walk)].map(async (subtree) => {
-      for (const v of await twice(() => transport.walk(subtree, { maxValues: IDENT_WALK_MAX }))) keep(v);
-    }),
-  );
+  // The identification subtrees walked together, a few values each.
+  for (const walked of await walkSubtrees(transport, [...new Set(plan.walk)], IDENT_WALK_MAX)) for (const v of walked) keep(v);
 
   const kind = plan.kind;
   const facts: Facts = {};

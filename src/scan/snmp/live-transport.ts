@@ -86,6 +86,45 @@ export function openLiveTransport(options: LiveTransportOptions): SnmpTransport 
         }),
       );
     },
+    getBulk(oids, maxRepetitions) {
+      if (oids.length === 0) return Promise.resolve([]);
+      if (isV1) {
+        // No GetBulk in v1: one GETNEXT. noSuchName for the whole request means one OID ran off the
+        // end of the MIB: ask one by one so the others still advance.
+        return call<(SnmpValue | null)[][]>((resolve, reject) =>
+          session.getNext(oids, (error, varbinds) => {
+            if (error && (error as { status?: number }).status === 2) {
+              if (oids.length === 1) return resolve([[null]]);
+              Promise.all(oids.map((oid) => this.getBulk([oid], 1).then((r) => r[0] ?? [null]))).then(resolve, reject);
+              return;
+            }
+            if (error) return reject(error);
+            resolve(oids.map((_, i) => {
+              const v = varbinds[i];
+              return [v === undefined || snmp.isVarbindError(v) ? null : toValue(v)];
+            }));
+          }),
+        );
+      }
+      return call<(SnmpValue | null)[][]>((resolve, reject) =>
+        session.getBulk(oids, 0, Math.max(1, maxRepetitions), (error, varbinds) => {
+          if (error) return reject(error);
+          resolve(
+            oids.map((_, i) => {
+              const column: (SnmpValue | null)[] = [];
+              for (const v of varbinds[i] ?? []) {
+                if (snmp.isVarbindError(v)) {
+                  column.push(null);
+                  break;
+                }
+                column.push(toValue(v));
+              }
+              return column;
+            }),
+          );
+        }),
+      );
+    },
     walk(subtree, walkOptions: Partial<WalkOptions> = {}) {
       const max = walkOptions.maxValues ?? DEFAULT_WALK_MAX_VALUES;
       const out: SnmpValue[] = [];

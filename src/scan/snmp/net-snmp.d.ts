@@ -8,6 +8,7 @@ declare module 'net-snmp' {
   export interface Session {
     get(oids: string[], cb: (error: Error | null, varbinds: Varbind[]) => void): void;
     getNext(oids: string[], cb: (error: Error | null, varbinds: Varbind[]) => void): void;
+    getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, cb: (error: Error | null, varbinds: Varbind[][]) => void): void;
     subtree(oid: string, maxRepetitions: number, feed: (varbinds: Varbind[]) => boolean | void, done: (error: Error | null) => void): void;
     close(): void;
     on(event: 'error', cb: (error: Error) => void): void;

@@ -26,6 +26,18 @@ export function openRecordedTransport(values: SnmpValue[]): SnmpTransport {
     async getNext(oids) {
       return oids.map((oid) => sorted[after(oid)] ?? null);
     },
+    async getBulk(oids, maxRepetitions) {
+      const reps = Math.max(1, maxRepetitions);
+      return oids.map((oid) => {
+        const out: (SnmpValue | null)[] = [];
+        for (let i = after(oid); out.length < reps; i++) {
+          const v = sorted[i];
+          out.push(v ?? null);
+          if (!v) break;
+        }
+        return out;
+      });
+    },
     async walk(subtree, options: Partial<WalkOptions> = {}) {
       const max = options.maxValues ?? DEFAULT_WALK_MAX_VALUES;
       const out: SnmpValue[] = [];

@@ -1,28 +1,115 @@
 // Turns walked values of a conceptual table (ENTRY.column.index...) into rows keyed by index.
-import { SnmpError, type SnmpTransport, type SnmpValue } from './transport.js';
+import { compareOids, inSubtree, SnmpError, type SnmpTransport, type SnmpValue } from './transport.js';
 
 export type TableRows = Map<string, Map<number, SnmpValue>>;
 
-/** Walks the given columns of a table entry, a few at a time, and groups values by row index. */
-export async function walkColumns(transport: SnmpTransport, entry: string, columns: number[], maxValues = 5000): Promise<TableRows> {
-  const rows: TableRows = new Map();
-  // A column a busy agent dropped (timeout) is asked once more; a table is data, its loss is not fatal.
-  const walkColumn = (c: number): Promise<SnmpValue[]> => transport.walk(`${entry}.${c}`, { maxValues });
-  const walked = await Promise.all(
-    columns.map((c) => walkColumn(c).catch((error: unknown) => (error instanceof SnmpError && error.kind === 'timeout' ? walkColumn(c).catch(() => []) : []))),
-  );
-  walked.forEach((values, i) => {
-    const column = columns[i]!;
-    const prefix = `${entry}.${column}.`;
-    for (const v of values) {
-      if (!v.oid.startsWith(prefix)) continue;
-      const index = v.oid.slice(prefix.length);
-      let row = rows.get(index);
-      if (!row) rows.set(index, (row = new Map()));
-      row.set(column, v);
+/**
+ * Varbinds asked per GetBulk (repetitions x subtrees), shared among the subtrees still open. Kept at
+ * most 64, with at most 64 subtrees per request: pysnmp-based agents (snmpsim) cap a GetBulk at 64
+ * varbinds by a float division and spin for ever when repetitions x subtrees exceeds it.
+ */
+const VARBINDS_PER_REQUEST = 64;
+/** Repetitions of a first request: little junk for an absent or empty table (which then costs no more). */
+const FIRST_REPETITIONS = 4;
+const MAX_REPETITIONS = 50;
+
+interface Cursor {
+  subtree: string;
+  /** The OID to ask after next (the last value kept, or the subtree itself). */
+  last: string;
+  values: SnmpValue[];
+  done: boolean;
+}
+
+/**
+ * Walks several subtrees (table columns, usually of one table) together: each GetBulk asks for every
+ * subtree still open, and each advances on its own. A subtree is closed when its walk leaves it, hits
+ * endOfMibView, answers a non-increasing OID, or reaches `maxValues` (an endless table); so an absent
+ * or empty column costs no request of its own after the first. A request that times out is asked once
+ * more; after that, or when the device budget is spent, the values so far are kept. An agent that
+ * answers a multi-OID request with an error (out-of-order OIDs...) is walked one subtree at a time.
+ */
+export async function walkSubtrees(transport: SnmpTransport, subtrees: string[], maxValues: number): Promise<SnmpValue[][]> {
+  const cursors: Cursor[] = subtrees.map((subtree) => ({ subtree, last: subtree, values: [], done: false }));
+  await walkCursors(transport, cursors, Math.max(1, maxValues));
+  return cursors.map((c) => c.values);
+}
+
+async function walkCursors(transport: SnmpTransport, cursors: Cursor[], maxValues: number): Promise<void> {
+  let first = true;
+  let retried = false;
+  for (;;) {
+    const active = cursors.filter((c) => !c.done).slice(0, VARBINDS_PER_REQUEST);
+    if (active.length === 0) return;
+    const room = Math.max(...active.map((c) => maxValues - c.values.length));
+    const reps = Math.max(1, Math.min(Math.floor(VARBINDS_PER_REQUEST / active.length), first ? FIRST_REPETITIONS : MAX_REPETITIONS, room));
+    let answer: (SnmpValue | null)[][];
+    try {
+      answer = await transport.getBulk(
+        active.map((c) => c.last),
+        reps,
+      );
+    } catch (error) {
+      const kind = error instanceof SnmpError ? error.kind : 'error';
+      if (kind === 'timeout' && !retried) {
+        retried = true;
+        continue;
+      }
+      if (kind === 'protocol-error' && active.length > 1) {
+        await Promise.all(active.map((c) => walkCursors(transport, [c], maxValues)));
+      }
+      return;
     }
+    first = false;
+    retried = false;
+    // Some agents answer fewer varbinds than asked (message size; net-snmp's agent caps the whole
+    // answer at maxRepetitions): a subtree with nothing in the answer stays open for the next request.
+    let answered = false;
+    active.forEach((c, i) => {
+      const got = answer[i] ?? [];
+      if (got.length > 0) answered = true;
+      for (const v of got) {
+        if (v === null || !inSubtree(c.subtree, v.oid) || compareOids(v.oid, c.last) <= 0) {
+          c.done = true;
+          break;
+        }
+        c.values.push(v);
+        c.last = v.oid;
+        if (c.values.length >= maxValues) {
+          c.done = true;
+          break;
+        }
+      }
+    });
+    // An agent that answers nothing at all for the open subtrees would be asked for ever.
+    if (!answered) for (const c of active) c.done = true;
+  }
+}
+
+/** Walks the given columns of a table entry together and groups values by row index. */
+export async function walkColumns(transport: SnmpTransport, entry: string, columns: number[], maxValues = 5000): Promise<TableRows> {
+  return (await walkTables(transport, [{ entry, columns }], maxValues))[0]!;
+}
+
+/** Walks the columns of several tables in the same requests; one TableRows per table. */
+export async function walkTables(transport: SnmpTransport, tables: { entry: string; columns: number[] }[], maxValues = 5000): Promise<TableRows[]> {
+  const subtrees = tables.flatMap((t) => t.columns.map((c) => `${t.entry}.${c}`));
+  const walked = await walkSubtrees(transport, subtrees, maxValues);
+  let k = 0;
+  return tables.map(({ entry, columns }) => {
+    const rows: TableRows = new Map();
+    for (const column of columns) {
+      const prefix = `${entry}.${column}.`;
+      for (const v of walked[k++]!) {
+        if (!v.oid.startsWith(prefix)) continue;
+        const index = v.oid.slice(prefix.length);
+        let row = rows.get(index);
+        if (!row) rows.set(index, (row = new Map()));
+        row.set(column, v);
+      }
+    }
+    return rows;
   });
-  return rows;
 }
 
 /** A MAC address from 6 octets, lower-case with colons; null for anything else or all-zero. */

@@ -26,6 +26,12 @@ export interface SnmpTransport {
   get(oids: string[]): Promise<SnmpValue[]>;
   /** GETNEXT of several OIDs in one request: the value following each, or null past the end. */
   getNext(oids: string[]): Promise<(SnmpValue | null)[]>;
+  /**
+   * One GETBULK of several OIDs (a GETNEXT on v1, one repetition): for each OID asked, the values that
+   * follow it in order, at most `maxRepetitions`; null marks endOfMibView (nothing after). An agent may
+   * answer fewer repetitions than asked (message size), so a shorter list does not mean the end.
+   */
+  getBulk(oids: string[], maxRepetitions: number): Promise<(SnmpValue | null)[][]>;
   /** Every value under `subtree` (GetBulk on v2c/v3), in OID order, guarded against loops. */
   walk(subtree: string, options?: Partial<WalkOptions>): Promise<SnmpValue[]>;
   close(): void;
@@ -90,6 +96,7 @@ export function limitTransport(transport: SnmpTransport, n: number): SnmpTranspo
   return {
     get: (oids) => run(() => transport.get(oids)),
     getNext: (oids) => run(() => transport.getNext(oids)),
+    getBulk: (oids, maxRepetitions) => run(() => transport.getBulk(oids, maxRepetitions)),
     walk: (subtree, options) => run(() => transport.walk(subtree, options)),
     close: () => transport.close(),
   };
