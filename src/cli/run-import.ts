@@ -132,7 +132,7 @@ export async function runImport(input: ImportInput, deps: ImportDeps): Promise<I
       buildAssetIndex(await deps.store.knownAssets()),
       await deps.store.nextAssetId(),
       counts,
-      { preferNewer: true },
+      { preferNewer: true, factsAsText: true },
     );
   };
 

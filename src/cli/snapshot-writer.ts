@@ -20,6 +20,12 @@ export interface SnapshotWriterOptions {
    * found), or the one seen latest (imports: the newest document of a machine).
    */
   preferNewer?: boolean;
+  /**
+   * Keep pending rows' facts as JSON text only (RecordRow.factsJson), read back when a pending row
+   * is merged: for imports, whose documents are big, so that they leave the heap as objects at once
+   * instead of surviving until their batch is committed.
+   */
+  factsAsText?: boolean;
 }
 
 /** The document a record came from, written in the records' transaction (idempotent imports). */
@@ -70,9 +76,9 @@ export class SnapshotWriter {
       assetId = identity.assetId as number;
       // Let a pending flush finish first, so a stub's row is in the store when it is read back.
       if ('committed' in known) await this.flushing;
-      const existing = 'committed' in known ? await this.store.snapshotRecord(this.snapshotId, assetId) : known;
+      const existing = 'committed' in known ? await this.store.snapshotRecord(this.snapshotId, assetId) : withFacts(known);
       if (existing === null) throw new Error(`snapshot ${this.snapshotId}: committed record of asset ${assetId} not found`);
-      const merged = mergeRows(existing, record, seenAt, Boolean(this.options.preferNewer));
+      const merged = this.compact(mergeRows(existing, record, seenAt, Boolean(this.options.preferNewer)));
       this.rows.set(assetId, merged);
       const pendingAt = 'committed' in known ? -1 : this.pendingInserts.indexOf(known);
       if (pendingAt >= 0) {
@@ -84,7 +90,7 @@ export class SnapshotWriter {
     } else {
       const newAsset = identity.assetId === null;
       assetId = identity.assetId ?? this.nextId++;
-      const row: RecordRow = {
+      const row: RecordRow = this.compact({
         assetId,
         newAsset,
         seenAt,
@@ -93,7 +99,7 @@ export class SnapshotWriter {
         statuses: record.statuses,
         evidence: identity.evidence,
         conflicts: identity.conflicts,
-      };
+      });
       this.claimed.add(assetId);
       this.rows.set(assetId, row);
       this.pendingInserts.push(row);
@@ -126,9 +132,22 @@ export class SnapshotWriter {
     return this.flushing;
   }
 
+  /** The row as kept while pending: with its facts as text when the options ask for it. */
+  private compact(row: RecordRow): RecordRow {
+    if (!this.options.factsAsText) return row;
+    return { ...row, facts: {}, factsJson: row.factsJson ?? JSON.stringify(row.facts) };
+  }
+
   stop(): void {
     clearInterval(this.timer);
   }
+}
+
+/** A pending row with its facts as objects again (they were kept as text). */
+function withFacts(row: RecordRow): RecordRow {
+  if (row.factsJson === undefined) return row;
+  const { factsJson, ...rest } = row;
+  return { ...rest, facts: JSON.parse(factsJson) as RecordRow['facts'] };
 }
 
 function mergeRows(row: RecordRow, record: DeviceRecord, seenAt: string, preferNewer: boolean): RecordRow {

@@ -224,11 +224,43 @@ export function isIdentityHostname(name: string | null | undefined, addresses: r
   if (short === 'localhost' || h === 'localhost.localdomain') return false;
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(h) || h.includes(':')) return false;
   for (const a of addresses) {
+    const octets = a.split('.');
+    if (octets.length !== 4) continue;
+    if (octets.every(isDigits)) {
+      // The usual case (a dotted-quad address): the same test as the patterns below, without
+      // compiling two regular expressions per address.
+      if (spellsOut(h, octets) || spellsOut(h, [...octets].reverse())) return false;
+      continue;
+    }
     for (const pattern of addressPatterns(a)) {
       if (pattern.test(h)) return false;
     }
   }
   return true;
+}
+
+const isDigits = (s: string): boolean => /^[0-9]+$/.test(s);
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+
+/** True if `h` holds the four digit runs joined by "-", "." or "_", not within a longer number: /(^|[^0-9])a[-._]b[-._]c[-._]d($|[^0-9])/. */
+function spellsOut(h: string, seq: readonly string[]): boolean {
+  const first = seq[0] as string;
+  for (let i = h.indexOf(first); i !== -1; i = h.indexOf(first, i + 1)) {
+    if (i > 0 && isDigit(h[i - 1])) continue;
+    let j = i + first.length;
+    let ok = true;
+    for (let k = 1; k < seq.length; k++) {
+      const part = seq[k] as string;
+      const sep = h[j];
+      if ((sep === '-' || sep === '.' || sep === '_') && h.startsWith(part, j + 1)) j += 1 + part.length;
+      else {
+        ok = false;
+        break;
+      }
+    }
+    if (ok && !isDigit(h[j])) return true;
+  }
+  return false;
 }
 
 /** The address spelt out forwards and backwards, as isIdentityHostname looks for it; built once per address. */

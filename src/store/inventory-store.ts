@@ -42,6 +42,12 @@ export interface RecordRow {
   seenAt: string;
   summary: DeviceSummary;
   facts: Facts;
+  /**
+   * The facts already serialised, as they are stored; when set, it is what is written and `facts`
+   * is not read (the snapshot writer of an import keeps its pending rows' facts as text only, so
+   * that big documents do not stay in the heap as objects until their batch is committed).
+   */
+  factsJson?: string;
   statuses: Record<string, ScanStatus>;
   evidence: Evidence[];
   conflicts: IdentityConflict[];

@@ -555,7 +555,7 @@ function recordValues(snapshotId: number, r: RecordRow) {
     smbios_uuid: s.smbiosUuid,
     snmp_engine_id: s.snmpEngineId,
     open_ports: JSON.stringify(s.openPorts),
-    facts: JSON.stringify(r.facts),
+    facts: r.factsJson ?? JSON.stringify(r.facts),
     statuses: JSON.stringify(r.statuses),
     evidence: JSON.stringify(r.evidence),
     conflicts: JSON.stringify(r.conflicts),

@@ -135,6 +135,11 @@ const packagesSchema = z
         ctx.issues.push({ code: 'custom', input: name, path: [i, 'name'], message: typeof name === 'string' ? 'expected 1 to 1024 characters' : `expected string, received ${received(name)}` });
         continue;
       }
+      if (hasKnownKeysOnly(p)) {
+        // Already the entry it would be rebuilt as (same keys, same order, all valid): kept as is.
+        out[i] = p as unknown as SoftwarePackage;
+        continue;
+      }
       const entry: SoftwarePackage = { name };
       for (const key of PACKAGE_TEXT_KEYS) {
         const v = p[key];
@@ -147,6 +152,31 @@ const packagesSchema = z
     }
     return out;
   });
+
+/** Keys of a package entry in the order the loop above rebuilds it. */
+const PACKAGE_KEYS = ['name', ...PACKAGE_TEXT_KEYS] as const;
+
+/**
+ * True if a package entry (whose name is valid) has only known keys, in PACKAGE_KEYS order, each a
+ * string of at most 1024 characters: rebuilding it would give an equal object, keys in the same order.
+ */
+function hasKnownKeysOnly(p: Record<string, unknown>): boolean {
+  let at = 1;
+  let first = true;
+  for (const key in p) {
+    if (first) {
+      if (key !== 'name') return false;
+      first = false;
+      continue;
+    }
+    while (at < PACKAGE_KEYS.length && PACKAGE_KEYS[at] !== key) at++;
+    if (at === PACKAGE_KEYS.length) return false;
+    at++;
+    const v = p[key];
+    if (typeof v !== 'string' || v.length > 1024) return false;
+  }
+  return !first;
+}
 
 function received(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
