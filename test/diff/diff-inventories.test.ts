@@ -1,28 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { diffInventories, summarizeChanges } from '../../src/diff/diff-inventories.js';
 import type { InventoryEntry } from '../../src/model/index.js';
+import { summary } from '../inventory/fixtures.js';
 
 function entry(assetId: number, over: Partial<InventoryEntry> = {}): InventoryEntry {
-  const address = over.address ?? `10.0.0.${assetId}`;
   return {
+    ...summary({ address: over.address ?? `10.0.0.${assetId}` }),
     assetId,
     snapshotId: 1,
     seen: true,
     firstSeenAt: '2025-01-01T00:00:00.000Z',
     lastSeenAt: '2025-01-01T00:00:00.000Z',
-    address,
-    addresses: [address],
-    macs: [],
-    hostname: null,
-    vendor: null,
-    model: null,
-    serial: null,
-    type: null,
-    os: null,
-    firmware: null,
-    smbiosUuid: null,
-    snmpEngineId: null,
-    openPorts: [],
     ...over,
   };
 }

@@ -7,6 +7,7 @@ import type { RecordRow } from '../../src/store/inventory-store.js';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { tempDir } from '../helpers/cli.js';
+import { summary as summaryOf } from '../inventory/fixtures.js';
 
 const meta = (startedAt: string) => ({
   startedAt,
@@ -20,22 +21,7 @@ const meta = (startedAt: string) => ({
 });
 
 function row(assetId: number, address: string, seenAt: string, extra: Partial<DeviceSummary> = {}, newAsset = false): RecordRow {
-  const summary: DeviceSummary = {
-    address,
-    addresses: [address],
-    macs: [],
-    hostname: null,
-    vendor: null,
-    model: null,
-    serial: null,
-    type: null,
-    os: null,
-    firmware: null,
-    smbiosUuid: null,
-    snmpEngineId: null,
-    openPorts: [],
-    ...extra,
-  };
+  const summary = summaryOf({ address, ...extra });
   return { assetId, newAsset, seenAt, summary, facts: {}, statuses: { 'discover:tcp': 'ok' }, evidence: [], conflicts: [] };
 }
 

@@ -209,17 +209,12 @@ class Sweep {
     this.report.udpSockets = this.udp.socketCount;
 
     const poller = this.pollNeighbours();
-    const t0 = performance.now();
     // Every refused connect makes Node build an Error with a stack trace nobody reads; on a sweep of
     // thousands of hosts that was 6% of the CPU. Stacks come back when the sweep ends.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     const feeder = this.feed(addresses).then(
       () => {
-        if (process.env.NETCENSUS_DEBUG_SWEEP) {
-          const m = process.memoryUsage();
-          process.stderr.write(`[sweep] fed in ${Math.round(performance.now() - t0)} ms, ${this.states.size} undecided, rss ${m.rss >> 20} MB heap ${m.heapUsed >> 20} MB ext ${m.external >> 20} MB ab ${m.arrayBuffers >> 20} MB\n`);
-        }
         this.feeding = false;
         this.maybeClose();
       },
