@@ -24,8 +24,8 @@
 // Fairness notes. snmpsim is one Python process for all 46 devices: it bounds both tools, and its
 // first access to a recording builds an index, so every address (and VLAN community) is read once
 // before anything is timed. The Cisco switch is also served under `public@<vlan>` for the VLANs
-// FusionInventory asks for (../shared/lab/snmpsim-serve-vlan.sh; without it FusionInventory does
-// not finish). FusionInventory's TYPE is GLPI's coarse class (NETWORKING, PRINTER, POWER, STORAGE,
+// each tool asks for (../shared/lab/snmpsim-serve-vlan.sh; without it FusionInventory does not
+// finish, and netcensus waits one timeout before keeping the default table). FusionInventory's TYPE is GLPI's coarse class (NETWORKING, PRINTER, POWER, STORAGE,
 // COMPUTER): scored as such for "type", and a second "type (coarse)" row maps both tools to those
 // classes so that its NETWORKING for a switch counts there.
 import { spawn, spawnSync } from 'node:child_process';
@@ -42,8 +42,12 @@ const FIRST = '127.0.1.1';
 const PORT = 161;
 const COMMUNITY = 'public';
 const TIMEOUT_S = 5;
-/** VLANs FusionInventory reads the Cisco IOS switch's forwarding table in (../shared/lab/README-snmpsim.md). */
-const VLAN_CONTEXTS = { ios_2960x: [511, 512, 513, 517, 525, 526, 527, 703, 714, 719, 721, 722, 725, 732, 736, 737, 761, 776] };
+/**
+ * VLANs each tool reads the Cisco IOS switch's forwarding table in, served as `public@<vlan>`:
+ * FusionInventory's from the ports' VLANs (../shared/lab/README-snmpsim.md), netcensus's from
+ * CISCO-VTP-MIB vtpVlanState (1 and 99 in this recording). A real Catalyst answers both.
+ */
+const VLAN_CONTEXTS = { ios_2960x: [1, 99, 511, 512, 513, 517, 525, 526, 527, 703, 714, 719, 721, 722, 725, 732, 736, 737, 761, 776] };
 /** GLPI's classes: what FusionInventory's TYPE can say. */
 const COARSE = { switch: 'networking', router: 'networking', firewall: 'networking', ap: 'networking', bmc: 'networking', printer: 'printer', ups: 'power', pdu: 'power', nas: 'storage', server: 'computer', workstation: 'computer', phone: 'phone', camera: 'video' };
 const FI_TYPE = { PRINTER: 'printer', POWER: 'ups', STORAGE: 'nas', COMPUTER: 'server', PHONE: 'phone', VIDEO: 'camera', NETWORKING: 'networking' };

@@ -11,9 +11,11 @@ import type { Facts, Observation, ScanStatus, SnapshotCounts, SnapshotStatus, Ta
 import type { SnmpCredential } from '../config/credentials.js';
 import type { SweepReport } from '../scan/discover/index.js';
 import { buildDiscoverer, buildInterrogators, interrogatorWarnings } from '../scan/registry.js';
+import { rememberedCredentialLookup } from '../scan/snmp/credential-order.js';
 import type { SystemTools } from '../scan/tools.js';
 import { runPipeline, type PipelineEvent } from '../scan/pipeline.js';
 import type { InventoryStore } from '../store/inventory-store.js';
+import { snmpCredentialMemoryOf, type SnmpCredentialMemory } from '../store/snmp-credential-memory.js';
 import { countAddresses, hostnamesOf, iterateAddresses, ipToInt } from '../targets/index.js';
 import { SnapshotWriter } from './snapshot-writer.js';
 import { VERSION } from './version.js';
@@ -83,9 +85,13 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
   const { settings } = input;
   const started = deps.now();
   const identifier = createIdentifier(input.vendorDefinitions ?? []);
+  // The SNMP credential that last worked for each known asset: tried first on its MAC or address.
+  const credentialMemory = settings.snmp.enabled && input.credentials.length > 0 ? snmpCredentialMemoryOf(deps.store) : null;
+  const remembered = credentialMemory ? rememberedCredentialLookup(await credentialMemory.load()) : undefined;
   const interrogators = await buildInterrogators(settings, {
     credentials: input.credentials,
     snmpPlanner: identifier.planSnmp,
+    ...(remembered ? { snmpRememberedCredential: remembered } : {}),
     nmapPath: deps.tools.nmap,
     privileged: process.getuid?.() === 0,
     uid: process.getuid?.() ?? null,
@@ -189,6 +195,7 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
   await writer.flush();
   // Records are in: place each end device on its switch port from this snapshot's switches.
   await attachEndDevices(deps.store, snapshotId);
+  if (credentialMemory) await rememberSnmpCredentials(deps.store, credentialMemory, snapshotId, deps.now().toISOString());
   const finished = deps.now();
   const discovery = discoverer.report();
   await deps.store.finishSnapshot(snapshotId, status, counts, finished.toISOString(), { discovery });
@@ -224,6 +231,17 @@ async function attachEndDevices(store: InventoryStore, snapshotId: number): Prom
     rows.map((r) => ({ assetId: r.assetId, address: r.summary.address, addresses: r.summary.addresses, hostname: r.summary.hostname, macs: r.summary.macs, facts: r.facts })),
   );
   await store.updateSnapshotFacts(snapshotId, updates.map((u) => ({ assetId: u.assetId, facts: { attachment: u.attachment } })));
+}
+
+/** Remembers, per asset of this snapshot that answered SNMP, the label of the credential that worked. */
+async function rememberSnmpCredentials(store: InventoryStore, memory: SnmpCredentialMemory, snapshotId: number, at: string): Promise<void> {
+  const rows = await store.snapshotRecordFacts(snapshotId, ['snmp']);
+  const winners = new Map<number, string>();
+  for (const r of rows) {
+    const label = r.facts.snmp?.credential;
+    if (label) winners.set(r.assetId, label);
+  }
+  await memory.remember(snapshotId, at, [...winners].map(([assetId, credential]) => ({ assetId, credential })));
 }
 
 function targetNameObservation(address: string, name: string, at: Date): Observation {

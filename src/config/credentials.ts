@@ -10,7 +10,11 @@ import type { SnmpSettings, SnmpV3UserInput } from './schema.js';
 export type SnmpAuthProtocol = NonNullable<SnmpV3UserInput['authProtocol']>;
 export type SnmpPrivProtocol = NonNullable<SnmpV3UserInput['privProtocol']>;
 
-/** One credential to try, secrets in clear. `label` is what logs and facts may show. */
+/**
+ * One credential to try, secrets in clear. `label` is what logs and facts may show, and what the
+ * database remembers as the credential that last worked for an asset (store/snmp-credential-memory):
+ * "v3 user NAME", or "community #N" by position in the list, which says nothing of the secret.
+ */
 export type SnmpCredential =
   | { kind: 'community'; label: string; version: 'v1' | 'v2c'; community: string }
   | {

@@ -3,7 +3,7 @@
 import type { ScanSettings } from '../config/schema.js';
 import type { SnmpCredential } from '../config/credentials.js';
 import { dnsInterrogator } from './dns/index.js';
-import type { SnmpQueryPlanner } from './snmp/index.js';
+import type { RememberedCredentialLookup, SnmpQueryPlanner } from './snmp/index.js';
 import { sweepDiscoverer, type SweepDiscoverer } from './discover/index.js';
 import type { Interrogator } from './scanner.js';
 import type { SystemTools } from './tools.js';
@@ -33,6 +33,8 @@ export function buildDiscoverer(settings: ScanSettings, communities: string[], t
 export interface InterrogatorInputs {
   credentials?: SnmpCredential[];
   snmpPlanner?: SnmpQueryPlanner;
+  /** The SNMP credential an earlier scan remembered for a host (store/snmp-credential-memory). */
+  snmpRememberedCredential?: RememberedCredentialLookup;
   /** nmap's path (findTools); null or absent: no nmap interrogator even when settings ask for one. */
   nmapPath?: string | null;
   /** Whether nmap may run -O (root). */
@@ -61,6 +63,7 @@ export async function buildInterrogators(settings: ScanSettings, inputs: Interro
         deviceBudgetMs: settings.snmp.deviceBudgetMs,
         maxSessions: settings.snmp.maxSessions,
         planner: inputs.snmpPlanner,
+        ...(inputs.snmpRememberedCredential ? { rememberedCredential: inputs.snmpRememberedCredential } : {}),
       }),
     );
   }

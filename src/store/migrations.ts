@@ -142,6 +142,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ORDER BY g.asset_id, g.is_scan;
     `,
   },
+  {
+    version: 5,
+    description: 'snmp_credentials: per asset, the label of the SNMP credential that last worked',
+    sql: `
+      -- The next scan tries this credential first on the asset's address or MACs (issue 4). Only the
+      -- label the scan names credentials by ("v3 user ops", "community #2") is kept: never a
+      -- community, key or hash of one. Written by store/snmp-credential-memory.ts after a scan.
+      CREATE TABLE snmp_credentials (
+        asset_id     INTEGER PRIMARY KEY REFERENCES assets (id),
+        credential   TEXT NOT NULL,
+        worked_at    TEXT NOT NULL,
+        snapshot_id  INTEGER NOT NULL REFERENCES snapshots (id)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

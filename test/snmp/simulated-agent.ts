@@ -40,12 +40,19 @@ export interface SimUser {
 export interface SimulatedDevice {
   address: string;
   port: number;
+  /** Requests refused for their community (v1/v2c), by community: what a wrong credential cost. */
+  rejectedCommunities: Map<string, number>;
   close(): Promise<void>;
 }
 
 export async function startSimulatedDevice(file: string, address: string, port: number, access: { communities?: string[]; users?: SimUser[] }): Promise<SimulatedDevice> {
   const values = parseSnmprec(readFileSync(resolve(SIM_DIR, file), 'utf8'));
-  const agent: Agent = snmp.createAgent({ port, address, transport: 'udp4' }, () => undefined);
+  const rejectedCommunities = new Map<string, number>();
+  // The agent reports each request it drops; one refused for its community names that community.
+  const agent: Agent = snmp.createAgent({ port, address, transport: 'udp4' }, (error: Error | null) => {
+    const community = /community not found for message with community (.*)$/.exec(error?.message ?? '')?.[1];
+    if (community !== undefined) rejectedCommunities.set(community, (rejectedCommunities.get(community) ?? 0) + 1);
+  });
   const authorizer = agent.getAuthorizer();
   for (const c of access.communities ?? []) authorizer.addCommunity(c);
   for (const u of access.users ?? []) {
@@ -111,7 +118,7 @@ export async function startSimulatedDevice(file: string, address: string, port: 
       mib.addTableRow(name, [...cells, ...indexValues]);
     }
   }
-  return { address, port, close: () => new Promise((r) => agent.close(() => r())) };
+  return { address, port, rejectedCommunities, close: () => new Promise((r) => agent.close(() => r())) };
 }
 
 function agentValue(v: SnmpValue): unknown {

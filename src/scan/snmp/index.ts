@@ -1,17 +1,24 @@
 // SNMP interrogation of a live host (v1, v2c, v3).
 // Sends: UDP to ADDRESS:port (default 161). First one GET of the system group per credential until
-// one answers (credentials in configured order, the one that last worked for this address first);
+// one answers (credentials in configured order, the one that last worked for this host first: in
+// this run at this address, else the one an earlier scan remembered for the asset last seen with
+// this MAC or at this address, looked up through `rememberedCredential`);
 // then one GETNEXT to see which MIBs are there, GETs of the identification OIDs the vendor
 // definitions name, and GetBulk walks of only the tables the device's kind needs (ENTITY, IF-MIB,
-// Printer-MIB, UPS-MIB, HOST-RESOURCES, BRIDGE/Q-BRIDGE, LLDP/CDP, ARP).
+// Printer-MIB, UPS-MIB, HOST-RESOURCES, BRIDGE/Q-BRIDGE, LLDP/CDP, ARP). On a Cisco switch whose
+// default bridge table has no VLANs, one session per operational VLAN with the same credential
+// indexed (COMMUNITY@VLAN, or v3 context vlan-VLAN) reads that VLAN's table (collect-bridge.ts).
 // Defaults: timeout 1500 ms, 1 retry, 30 s budget per device, 64 devices at once (one UDP socket
-// each). Caveats: a wrong community gets no answer at all, so each failed credential costs a full
-// timeout; DES privacy needs OpenSSL's legacy provider. Communities and keys are never written to
-// facts, details or logs: a credential is named by its label ("community #2", "v3 user ops").
+// each, plus two at most while a Cisco switch's VLAN tables are read). Caveats: a wrong community
+// gets no answer at all, so each failed credential costs a full timeout; DES privacy needs
+// OpenSSL's legacy provider. Communities and keys are never written to facts, details, logs or the
+// database: a credential is named by its label ("community #2", "v3 user ops"), and that label is
+// what the database remembers (a community's label is its position in the configured list).
 import pLimit from 'p-limit';
 import type { SnmpCredential } from '../../config/credentials.js';
 import type { Observation, ScanStatus } from '../../model/index.js';
 import type { Interrogator, LiveHost, ScanContext } from '../scanner.js';
+import { orderCredentials, type RememberedCredentialLookup } from './credential-order.js';
 import { interrogateDevice, readSystemGroup, type SnmpQueryPlanner } from './interrogate-device.js';
 import { openLiveTransport } from './live-transport.js';
 import { limitTransport, SnmpError, type SnmpTransport } from './transport.js';
@@ -20,6 +27,7 @@ import { limitTransport, SnmpError, type SnmpTransport } from './transport.js';
 const REQUESTS_PER_DEVICE = 3;
 
 export type { SnmpQueryPlanner } from './interrogate-device.js';
+export type { RememberedCredentialLookup } from './credential-order.js';
 
 export interface SnmpOptions {
   credentials: SnmpCredential[];
@@ -29,6 +37,8 @@ export interface SnmpOptions {
   deviceBudgetMs: number;
   maxSessions: number;
   planner: SnmpQueryPlanner;
+  /** The label of the credential an earlier scan remembered for this host (by MAC, else address). */
+  rememberedCredential?: RememberedCredentialLookup;
   /** For tests: how a transport is opened (default: live net-snmp). */
   openTransport?: (address: string, credential: SnmpCredential, signal: AbortSignal) => SnmpTransport;
 }
@@ -51,8 +61,8 @@ export function snmpInterrogator(options: SnmpOptions): Interrogator {
         const base = { scanner: 'snmp', address: host.address, at };
         if (options.credentials.length === 0) return { ...base, status: 'skipped', facts: {}, detail: 'no SNMP credentials configured' };
         const budget = AbortSignal.any([ctx.signal, AbortSignal.timeout(options.deviceBudgetMs)]);
-        const preferred = lastGood.get(host.address);
-        const ordered = preferred ? [...options.credentials].sort((a, b) => Number(b.label === preferred) - Number(a.label === preferred)) : options.credentials;
+        const preferred = lastGood.get(host.address) ?? options.rememberedCredential?.({ address: host.address, macs: (host.discovery.facts.macs ?? []).map((m) => m.value) });
+        const ordered = orderCredentials(options.credentials, preferred);
 
         const failures: SnmpError[] = [];
         for (const credential of ordered) {
@@ -66,7 +76,10 @@ export function snmpInterrogator(options: SnmpOptions): Interrogator {
             }
             lastGood.set(host.address, credential.label);
             const version = credential.kind === 'v3' ? 'v3' : credential.version;
-            const facts = await interrogateDevice(transport, system, options.planner, { version, credential: credential.label });
+            const vlanContexts = {
+              open: (vlan: number) => limitTransport(open(host.address, vlanCredential(credential, vlan), budget), REQUESTS_PER_DEVICE),
+            };
+            const facts = await interrogateDevice(transport, system, options.planner, { version, credential: credential.label, vlanContexts });
             return { ...base, status: 'ok', facts, ...(budget.aborted && !ctx.signal.aborted ? { detail: `time budget of ${options.deviceBudgetMs} ms spent: partial tables` } : {}) };
           } catch (error) {
             failures.push(error instanceof SnmpError ? error : new SnmpError('error', (error as Error).message?.slice(0, 120) ?? 'error'));
@@ -79,6 +92,14 @@ export function snmpInterrogator(options: SnmpOptions): Interrogator {
         return { ...base, status: statusOf(failures), facts: {}, detail: detailOf(failures, ordered.length) };
       }),
   };
+}
+
+/**
+ * The credential that reads one VLAN's bridge on a Cisco device: COMMUNITY@VLAN on v1/v2c, context
+ * vlan-VLAN on v3. Same label: the indexed community is a secret like the community.
+ */
+export function vlanCredential(credential: SnmpCredential, vlan: number): SnmpCredential {
+  return credential.kind === 'community' ? { ...credential, community: `${credential.community}@${vlan}` } : { ...credential, context: `vlan-${vlan}` };
 }
 
 function statusOf(failures: SnmpError[]): ScanStatus {

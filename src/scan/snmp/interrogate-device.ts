@@ -3,7 +3,7 @@
 // device's kind needs. Pure of credentials and sockets, so it runs the same on a recording.
 import type { DeviceType, Facts, SnmpFacts, Sourced } from '../../model/index.js';
 import { collectArp } from './collect-arp.js';
-import { collectForwardingTable } from './collect-bridge.js';
+import { collectForwardingTable, type VlanContexts } from './collect-bridge.js';
 import { collectEntities } from './collect-entity.js';
 import { collectHostResources, collectHrDevices } from './collect-host-resources.js';
 import { collectInterfaces } from './collect-interfaces.js';
@@ -45,7 +45,12 @@ export async function interrogateDevice(
   transport: SnmpTransport,
   system: SnmpValue[],
   planner: SnmpQueryPlanner,
-  meta: { version: SnmpFacts['version']; credential: string },
+  meta: {
+    version: SnmpFacts['version'];
+    credential: string;
+    /** The same agent's per-VLAN bridge contexts (Cisco community indexing); absent for a recording. */
+    vlanContexts?: VlanContexts;
+  },
 ): Promise<Facts> {
   const value = (oid: string): SnmpValue | undefined => system.find((v) => v.oid === oid);
   const sysDescr = value(OID.sysDescr)?.text ?? '';
@@ -111,16 +116,17 @@ export async function interrogateDevice(
   } else if (hrDevices.length > 0) {
     facts.hostResources = sourced({ storage: [], devices: hrDevices }, 'HOST-RESOURCES-MIB::hrDeviceTable');
   }
+  const cisco = sysObjectID.startsWith('1.3.6.1.4.1.9.');
   if (mibs.includes('BRIDGE-MIB') && wants('switch', 'router', 'firewall', 'ap')) {
     tasks.push(
-      collectForwardingTable(transport, interfaces)
-        .then((f) => void (f.length > 0 && (facts.forwardingTable = sourced(f, 'Q-BRIDGE-MIB::dot1qTpFdbPort / BRIDGE-MIB::dot1dTpFdbPort'))))
+      collectForwardingTable(transport, interfaces, cisco && meta.vlanContexts ? { vlanContexts: meta.vlanContexts } : {})
+        .then((f) => void (f.entries.length > 0 && (facts.forwardingTable = sourced(f.entries, f.source))))
         .catch(() => undefined),
     );
   }
-  if (wants('switch', 'router', 'firewall', 'ap') && (mibs.includes('LLDP-MIB') || sysObjectID.startsWith('1.3.6.1.4.1.9.'))) {
+  if (wants('switch', 'router', 'firewall', 'ap') && (mibs.includes('LLDP-MIB') || cisco)) {
     tasks.push(
-      collectNeighbors(transport, sysObjectID.startsWith('1.3.6.1.4.1.9.'))
+      collectNeighbors(transport, cisco)
         .then((n) => void (n.length > 0 && (facts.neighbors = sourced(n, 'LLDP-MIB::lldpRemTable / CISCO-CDP-MIB::cdpCacheTable'))))
         .catch(() => undefined),
     );

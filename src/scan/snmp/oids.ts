@@ -33,6 +33,8 @@ export const OID = {
   lldpLocPortEntry: '1.0.8802.1.1.2.1.3.7.1',
   lldpRemEntry: '1.0.8802.1.1.2.1.4.1.1',
   lldpRemManAddrEntry: '1.0.8802.1.1.2.1.4.2.1',
+  /** CISCO-VTP-MIB::vtpVlanState, indexed managementDomainIndex.vtpVlanIndex. */
+  vtpVlanState: '1.3.6.1.4.1.9.9.46.1.3.1.1.2',
   cdpCacheEntry: '1.3.6.1.4.1.9.9.23.1.2.1.1',
   rmonProbeConfig: '1.3.6.1.2.1.16.19',
 } as const;
