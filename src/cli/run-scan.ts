@@ -101,7 +101,7 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
   // their observations arrive in.
   const mergePriority = ['discover', ...interrogators.map((i) => i.name).filter((n) => n !== 'fingerprint' && n !== 'nmap'), 'target', 'fingerprint', 'nmap'];
   const communities = input.credentials.flatMap((c) => (c.kind === 'community' ? [c.community] : []));
-  const discoverer = buildDiscoverer(settings, communities, deps.tools);
+  const discoverer = buildDiscoverer(settings, communities, deps.tools, countAddresses(input.targetSet));
 
   const begun = await deps.store.beginSnapshot(
     {

@@ -110,6 +110,8 @@ export const scanSettingsSchema = z
         rate: z.number().int().min(1).max(100_000).optional(),
         icmp: z.boolean().optional(),
         arp: z.boolean().optional(),
+        /** As root, send local segments' ARP requests with arp-scan (raw frames) rather than through the kernel. */
+        arpScan: z.boolean().optional(),
         /** How long a local address may take to answer ARP before it counts as absent. */
         arpWaitMs: z.number().int().min(100).max(10_000).optional(),
         /** Probe silent local addresses a second time: when ARP loss calls for it (auto), always, never. */
@@ -164,6 +166,7 @@ export interface ScanSettings {
   rate: number;
   icmp: boolean;
   arp: boolean;
+  arpScan: boolean;
   arpWaitMs: number;
   secondPass: 'auto' | 'always' | 'never';
   nmap: NmapSettings;
@@ -240,6 +243,7 @@ export const DEFAULT_SCAN_SETTINGS: ScanSettings = {
   rate: 10_000,
   icmp: true,
   arp: true,
+  arpScan: true,
   arpWaitMs: 3000,
   secondPass: 'auto',
   nmap: { enabled: false, batchSize: 64, batchWaitMs: 200, timeoutMs: 300_000, osDetection: true },
@@ -279,6 +283,7 @@ export function applySettings(base: ScanSettings, layer: ScanSettingsInput): Sca
     rate: layer.discovery?.rate ?? base.rate,
     icmp: layer.discovery?.icmp ?? base.icmp,
     arp: layer.discovery?.arp ?? base.arp,
+    arpScan: layer.discovery?.arpScan ?? base.arpScan,
     arpWaitMs: layer.discovery?.arpWaitMs ?? base.arpWaitMs,
     secondPass: layer.discovery?.secondPass ?? base.secondPass,
     nmap: layer.nmap === undefined ? base.nmap : typeof layer.nmap === 'boolean' ? { ...base.nmap, enabled: layer.nmap } : { ...base.nmap, ...definedOnly(layer.nmap), enabled: layer.nmap.enabled ?? true },

@@ -10,8 +10,9 @@ import type { SystemTools } from './tools.js';
 import type { NmapInterrogator } from './nmap/index.js';
 
 /** The sweep, with the v1/v2c communities (resolved secrets) its SNMP probe may use. */
-export function buildDiscoverer(settings: ScanSettings, communities: string[], tools: SystemTools): SweepDiscoverer {
+export function buildDiscoverer(settings: ScanSettings, communities: string[], tools: SystemTools, expectedAddresses?: number): SweepDiscoverer {
   return sweepDiscoverer({
+    ...(expectedAddresses !== undefined ? { expectedAddresses } : {}),
     ports: settings.ports,
     connectTimeoutMs: settings.connectTimeoutMs,
     concurrency: settings.concurrency,
@@ -19,6 +20,7 @@ export function buildDiscoverer(settings: ScanSettings, communities: string[], t
     icmp: settings.icmp,
     icmpTimeoutMs: Math.min(settings.connectTimeoutMs, 1000),
     arp: settings.arp,
+    arpScan: settings.arpScan,
     arpWaitMs: settings.arpWaitMs,
     secondPass: settings.secondPass,
     communities: settings.snmp.enabled ? communities : [],

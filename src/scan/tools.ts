@@ -7,6 +7,8 @@ export interface SystemTools {
   ping: string | null;
   ip: string | null;
   nmap: string | null;
+  /** Raw ARP requests for local segments, used as root (see discover/arp/arp-scan.ts). */
+  arpScan: string | null;
 }
 
 export function findCommand(name: string, path = process.env.PATH ?? '', extraDirs: string[] = []): string | null {
@@ -24,12 +26,13 @@ export function findCommand(name: string, path = process.env.PATH ?? '', extraDi
   return null;
 }
 
-/** On PATH; `ip` also in the sbin folders, because cron's PATH often lacks /usr/sbin. */
+/** On PATH; `ip` and arp-scan also in the sbin folders, because cron's PATH often lacks /usr/sbin. */
 export function findTools(path = process.env.PATH ?? ''): SystemTools {
   return {
     fping: findCommand('fping', path),
     ping: findCommand('ping', path),
     ip: findCommand('ip', path, ['/usr/sbin', '/sbin', '/usr/bin', '/bin']),
     nmap: findCommand('nmap', path),
+    arpScan: findCommand('arp-scan', path, ['/usr/sbin', '/sbin']),
   };
 }

@@ -18,7 +18,7 @@ interface Entry {
 
 const DEFAULT_PORTS = [22, 80, 135, 139, 443, 445, 515, 631, 3389, 9100];
 
-describeWhen(firstMissing(labMissing(), needCommand('fping')), 'discovery on the lab', () => {
+describeWhen(firstMissing(labMissing(), needCommand('fping'), needCommand('arp-scan')), 'discovery on the lab', () => {
   let hosts: ManifestHost[] = [];
   const home = tempDir();
   chmodSync(home, 0o777);
@@ -30,20 +30,37 @@ describeWhen(firstMissing(labMissing(), needCommand('fping')), 'discovery on the
     labDown();
   });
 
-  async function sweep(db: string, extra: string[] = [], env = cliEnv(home)): Promise<Map<string, Entry>> {
-    labGuard();
-    flushNeighbours();
-    const scan = await runCli(['--db', db, 'scan', '10.77.0.0/16', '--no-dns', ...extra], { cwd: home, env, timeoutMs: 180_000 });
-    expect(scan.code, scan.stderr).toBe(0);
-    const out = await runCli(['--db', db, 'export', '--format', 'json'], { cwd: home, env });
-    const entries = JSON.parse(out.stdout).assets as Entry[];
-    return new Map(entries.map((e) => [e.address, e]));
+  interface Sweep {
+    found: Map<string, Entry>;
+    arpNote: string;
   }
 
-  it('finds every live address and nothing else, with MACs and makers', async () => {
+  async function sweep(db: string, extra: string[] = [], env = cliEnv(home)): Promise<Sweep> {
+    labGuard();
+    flushNeighbours();
+    const scan = await runCli(['--db', db, 'scan', '10.77.0.0/16', '--no-dns', '--json', ...extra], { cwd: home, env, timeoutMs: 180_000 });
+    expect(scan.code, scan.stderr).toBe(0);
+    const arpNote = JSON.parse(scan.stdout).discovery.methods.find((m: { method: string }) => m.method === 'arp').note as string;
+    const out = await runCli(['--db', db, 'export', '--format', 'json'], { cwd: home, env });
+    const entries = JSON.parse(out.stdout).assets as Entry[];
+    return { found: new Map(entries.map((e) => [e.address, e])), arpNote };
+  }
+
+  it('finds every live address and nothing else, with MACs and makers (as root: ARP through arp-scan)', async () => {
+    const { found, arpNote } = await sweep(join(home, 'root.db'));
+    expect(arpNote).toMatch(/^arp-scan on .*itlab0/);
+    checkEverything(found);
+  });
+
+  it('finds the same through the kernel\'s neighbour table, with the sends in worker threads', async () => {
     // The thorough mode: a second pass over silent addresses, so that an ARP answer lost while the
     // machine is busy cannot fail the test (the default decides from the loss it measures).
-    const found = await sweep(join(home, 'root.db'), ['--second-pass', 'always']);
+    const { found, arpNote } = await sweep(join(home, 'kernel.db'), ['--no-arp-scan', '--second-pass', 'always']);
+    expect(arpNote).toMatch(/^neighbour table of .*itlab0/);
+    checkEverything(found);
+  });
+
+  function checkEverything(found: Map<string, Entry>): void {
     const live = hosts.filter((h) => h.arp || h.icmp || h.kind === 'scanner');
     const missed = live.filter((h) => !found.has(h.ip)).map((h) => h.ip);
     expect(missed, 'recall').toEqual([]);
@@ -73,7 +90,7 @@ describeWhen(firstMissing(labMissing(), needCommand('fping')), 'discovery on the
       expect(methods(h.ip)).toContain('arp');
       if (h.icmp) expect(methods(h.ip)).toContain('icmp');
     }
-  });
+  }
 
   it('works unprivileged, and without fping or ping says so and still finds hosts by ARP and TCP', async () => {
     // As `nobody`, with a PATH that has `ip` but no fping or ping.

@@ -93,6 +93,21 @@ async function toolChecks(): Promise<Check[]> {
       : { area: 'nmap', level: 'info', message: 'not installed: optional; without it there is no OS or service enrichment by nmap' },
   );
   checks.push(
+    tools.arpScan
+      ? {
+          area: 'arp-scan',
+          level: 'ok',
+          message: root
+            ? `${tools.arpScan}: local segments are swept with raw ARP requests (faster than through the kernel's neighbour table on large ranges)`
+            : `${tools.arpScan}: used only as root (it needs a raw socket); unprivileged, local segments go through the kernel's neighbour table`,
+        }
+      : {
+          area: 'arp-scan',
+          level: 'info',
+          message: 'not installed: optional; as root it sweeps large local segments faster than the kernel\'s neighbour table can (apt install arp-scan)',
+        },
+  );
+  checks.push(
     tools.ip
       ? { area: 'ip', level: 'ok', message: `${tools.ip}: the neighbour (ARP) table is read with "ip -j neigh"` }
       : { area: 'ip', level: 'warn', message: 'not found: the neighbour table is read from /proc/net/arp, which is slow with large tables (apt install iproute2)' },

@@ -37,6 +37,7 @@ export interface ScanFlags extends GlobalOptions {
   arp?: boolean;
   arpWait?: number;
   secondPass?: 'auto' | 'always' | 'never';
+  arpScan?: boolean;
   community?: string[];
   snmpV3?: string[];
   snmpPort?: number;
@@ -218,12 +219,13 @@ function resolveSettings(flags: ScanFlags): { settings: ScanSettings; configDir:
     ...(flags.label !== undefined ? { label: flags.label } : {}),
     ...(flags.dns === false || flags.dnsServer ? { dns: { ...(flags.dns === false ? { enabled: false } : {}), ...(flags.dnsServer ? { servers: flags.dnsServer } : {}) } } : {}),
     ...(flags.failThreshold !== undefined ? { failThreshold: flags.failThreshold } : {}),
-    ...(flags.rate !== undefined || flags.icmp === false || flags.arp === false || flags.arpWait !== undefined || flags.secondPass !== undefined
+    ...(flags.rate !== undefined || flags.icmp === false || flags.arp === false || flags.arpScan === false || flags.arpWait !== undefined || flags.secondPass !== undefined
       ? {
           discovery: {
             ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
             ...(flags.icmp === false ? { icmp: false } : {}),
             ...(flags.arp === false ? { arp: false } : {}),
+            ...(flags.arpScan === false ? { arpScan: false } : {}),
             ...(flags.arpWait !== undefined ? { arpWaitMs: flags.arpWait } : {}),
             ...(flags.secondPass !== undefined ? { secondPass: flags.secondPass } : {}),
           },

@@ -1,20 +1,25 @@
 // Discovery: one asynchronous sweep of the whole range, all methods in flight together.
 //
 // Sends, per address:
-//   - local segment (same subnet as an interface): one UDP datagram (an SNMP sysObjectID GET per
-//     configured community, else an empty one to port 33434). Its real job is to make the kernel ARP
-//     for the address; the neighbour table, read every few hundred ms during the sweep, then names
-//     every host that answered ARP, with its MAC, even one that drops every IP packet. A host found
-//     so gets TCP connects to the port list and an ICMP echo (batched through fping) for its open
-//     ports, round trip and how it answers.
+//   - local segment (same subnet as an interface), as root with arp-scan installed: ARP requests as
+//     raw frames through arp-scan (arp/arp-scan.ts), two attempts, paced at --rate; each answer names
+//     a live host and its MAC, even one that drops every IP packet.
+//   - local segment otherwise: one UDP datagram (an SNMP sysObjectID GET per configured community,
+//     else an empty one to port 33434). Its real job is to make the kernel ARP for the address; the
+//     neighbour table, read every few hundred ms during the sweep, then names every host that
+//     answered ARP, with its MAC.
 //   - elsewhere (routed subnets, loopback): TCP connects to the port list, ICMP echo through fping,
 //     and the SNMP GETs. Any answer proves the host alive.
+// A local host found by ARP then gets the TCP connects and an ICMP echo too, for its open ports, round
+// trip and how it answers.
 // A live host is handed on as soon as its probes are done (a stream, not phase barriers).
 //
 // Pacing (see ../shared/lab/README.md "Limits found"): probes go out at most --rate a second; local
 // datagrams waiting for ARP are capped at half the kernel's neighbour-table size (gc_thresh3), since
 // past it the kernel drops new entries; they go out over a pool of sockets with large send buffers
-// so that none stalls; TCP sockets in flight are capped by --concurrency.
+// so that none stalls; TCP sockets in flight are capped by --concurrency. On a large sweep the
+// datagrams and the connects go out from worker threads (probe-pool.ts): the kernel's ARP work on
+// each send, and tens of thousands of sockets, would otherwise stall the thread that decides.
 //
 // Retries: the kernel itself sends up to three ARP requests a second apart. How many live hosts
 // needed more than the first one measures the loss on the segment; when that loss makes it likely
@@ -25,12 +30,14 @@ import type { Liveness, Observation, OpenPort, ScanStatus } from '../../model/in
 import { AsyncQueue } from '../async-queue.js';
 import type { Discoverer, ScanContext } from '../scanner.js';
 import type { SystemTools } from '../tools.js';
+import { arpScan, mayUseRawSockets } from './arp/arp-scan.js';
 import { readNeighbourLimits, readNeighbours, type NeighbourLimits } from './arp/neighbour-table.js';
 import { readSoftnetDrops } from './congestion.js';
 import { pingAll } from './icmp/index.js';
+import { dottedToInt } from './ip-int.js';
 import { localSegments, segmentOf, type LocalSegment } from './local-segment.js';
-import { firstAnswer, probePort, silentStatus, type PortOutcome } from './tcp/index.js';
-import { UdpProber } from './udp/index.js';
+import { ProbePool } from './probe-pool.js';
+import { firstAnswer, silentStatus, type PortOutcome } from './tcp/index.js';
 
 export interface SweepOptions {
   ports: number[];
@@ -44,6 +51,8 @@ export interface SweepOptions {
   arp: boolean;
   /** How long a local address may take to answer ARP (the kernel gives up after about 3 s). */
   arpWaitMs: number;
+  /** Local segments by raw ARP requests through arp-scan when root and installed (else the kernel's table). */
+  arpScan: boolean;
   /** A second pass over silent local addresses: when the measured loss calls for it, always, or never. */
   secondPass: 'auto' | 'always' | 'never';
   communities: string[];
@@ -51,6 +60,8 @@ export interface SweepOptions {
   snmpPort: number;
   snmpTimeoutMs: number;
   tools: SystemTools;
+  /** How many addresses the sweep will be given (an estimate): a large sweep sends from worker threads. */
+  expectedAddresses?: number;
   /** For tests: the machine's segments and kernel limits, instead of reading them. */
   segments?: LocalSegment[];
   limits?: NeighbourLimits;
@@ -80,6 +91,7 @@ export interface SweepReport {
 
 interface HostState {
   address: string;
+  addr: number;
   segment: LocalSegment | null;
   sentAt: number;
   liveness: Liveness[];
@@ -116,16 +128,21 @@ const MAX_STATES = 50_000;
 const ARP_MARGIN_MS = 500;
 /** A live host on the segment answers the first ARP request well within this. */
 const FIRST_ARP_ANSWER_MS = 300;
+/** From this many addresses on, probes are sent from worker threads (see probe-pool.ts). */
+const WORKERS_FROM = 4096;
+/** Addresses per arp-scan run: it reads its whole list before sending. */
+const ARP_SCAN_BATCH = 65_536;
+/** Silent verdicts queued for the consumer at most, so that a /16's worth is never held at once. */
+const MAX_QUEUED = 2048;
 
 class Sweep {
   readonly report: SweepReport;
   private readonly out = new AsyncQueue<Observation>();
-  private readonly states = new Map<string, HostState>();
-  private readonly tcpLimit: ReturnType<typeof pLimit>;
+  private readonly states = new Map<number, HostState>();
   private readonly icmpLimit = pLimit(4);
   private readonly segments: LocalSegment[];
   private readonly ownAddresses: Set<string>;
-  private udp: UdpProber | null = null;
+  private probes: ProbePool | null = null;
   private icmpBatch: string[] = [];
   private icmpTimer: NodeJS.Timeout | null = null;
   /** Send times of local datagrams still within their ARP wait, oldest first, from pendingHead on. */
@@ -144,12 +161,15 @@ class Sweep {
   /** Local addresses that stayed silent in the first pass: retried, or reported at the end. */
   private silentLocal: string[] = [];
   private prevReadStart = Number.NEGATIVE_INFINITY;
+  /** arp-scan's path when this sweep uses it for local segments. */
+  private arpScanCommand: string | null = null;
+  private arpBatches = new Map<string, { segment: LocalSegment; addresses: string[] }>();
+  private arpRuns: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly options: SweepOptions,
     private readonly ctx: ScanContext,
   ) {
-    this.tcpLimit = pLimit(Math.max(1, options.concurrency));
     this.segments = options.arp ? (options.segments ?? localSegments()) : [];
     this.ownAddresses = new Set(this.segments.map((s) => s.own));
     this.icmpTool = options.icmp ? (options.tools.fping ?? options.tools.ping) : null;
@@ -192,21 +212,43 @@ class Sweep {
 
   async *run(addresses: Iterable<string> | AsyncIterable<string>): AsyncGenerator<Observation> {
     const limits = this.options.limits ?? (await readNeighbourLimits());
+    if (this.segments.length > 0 && this.options.arpScan && this.options.tools.arpScan && (await mayUseRawSockets())) {
+      this.arpScanCommand = this.options.tools.arpScan;
+      this.report.methods[0]!.note = `arp-scan on ${[...new Set(this.segments.map((s) => s.device))].join(', ')} (raw ARP requests, as root), the neighbour table as a fallback (only for targets on those segments)`;
+    }
     if (this.segments.length > 0 && limits.gcThresh3 !== null) {
       this.localPendingCap = Math.max(64, Math.floor(limits.gcThresh3 / 2));
       this.report.localPendingCap = this.localPendingCap;
       this.gcThresh3 = limits.gcThresh3;
     }
-    this.udp = new UdpProber({
+    const large = (this.options.expectedAddresses ?? 0) >= WORKERS_FROM;
+    this.probes = new ProbePool({
       communities: this.options.communities,
-      version: this.options.snmpVersion,
+      snmpVersion: this.options.snmpVersion,
       snmpPort: this.options.snmpPort,
       maxPending: Math.min(this.localPendingCap, this.options.rate * (this.options.arpWaitMs / 1000)) || 1000,
       wmemMax: limits.wmemMax ?? 212_992,
-      onAnswer: (address, _sysObjectID, _community, rttMs) => this.onSnmpAnswer(address, rttMs),
+      ports: this.options.ports,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      concurrency: this.options.concurrency,
+      // Datagrams matter only when the kernel does the ARP work (see probe-engine.ts).
+      udpWorker: large && this.arpScanCommand === null,
+      tcpWorker: large && this.options.ports.length > 0,
+      onSent: (addrs, at) => {
+        for (const addr of addrs) {
+          const state = this.states.get(addr);
+          // The ARP wait starts when the kernel takes the datagram, which under load can be later
+          // than the call.
+          if (state && state.segment && at > state.sentAt) state.sentAt = at;
+        }
+      },
+      onSnmp: (addr, rttMs) => this.onSnmpAnswer(addr, rttMs),
+      onFatal: (error) => this.out.fail(error),
     });
-    await this.udp.open();
-    this.report.udpSockets = this.udp.socketCount;
+    await this.probes.open();
+    this.report.udpSockets = this.probes.sockets;
+    const stopProbes = (): void => this.probes?.abort();
+    this.ctx.signal.addEventListener('abort', stopProbes, { once: true });
 
     const poller = this.pollNeighbours();
     // Every refused connect makes Node build an Error with a stack trace nobody reads; on a sweep of
@@ -227,19 +269,31 @@ class Sweep {
       this.feeding = false;
       await feeder;
       await poller;
-      this.report.sendErrors = this.udp.sendErrors;
-      this.udp.close();
+      this.ctx.signal.removeEventListener('abort', stopProbes);
+      await this.probes.close();
+      this.report.sendErrors = this.probes.sendErrors;
       if (this.icmpTimer) clearTimeout(this.icmpTimer);
     }
   }
 
   private async feed(addresses: Iterable<string> | AsyncIterable<string>): Promise<void> {
-    for await (const address of addresses as AsyncIterable<string>) {
-      if (this.ctx.signal.aborted) break;
-      await this.admit();
-      if (this.ctx.signal.aborted) break;
-      this.start(address, false);
+    // A plain iterable is walked without `for await`, and an address awaits only when it must wait
+    // for its turn: a promise per address is a /16's worth of garbage.
+    if (Symbol.iterator in addresses) {
+      for (const address of addresses) {
+        if (this.ctx.signal.aborted) break;
+        const wait = this.feedOne(address);
+        if (wait) await wait;
+      }
+    } else {
+      for await (const address of addresses) {
+        if (this.ctx.signal.aborted) break;
+        const wait = this.feedOne(address);
+        if (wait) await wait;
+      }
     }
+    for (const device of [...this.arpBatches.keys()]) this.launchArpScan(device);
+    await this.arpRuns;
     if (this.segments.length === 0) return;
     // Wait for the first pass's local verdicts, then decide on a second pass.
     while (!this.ctx.signal.aborted && [...this.states.values()].some((s) => s.segment !== null)) {
@@ -255,7 +309,110 @@ class Sweep {
         this.start(address, true);
       }
     } else {
-      for (const address of silent) this.emitSilent(address);
+      await this.emitSilentAll(silent);
+    }
+  }
+
+  /** Probes one address, or queues it for arp-scan; a promise only when the feed must wait. */
+  private feedOne(address: string): Promise<void> | null {
+    // arp-scan paces its own frames at --rate.
+    if (this.arpScanCommand && this.queueArpScan(address)) return this.launchFullBatches();
+    if (this.tryAdmit()) {
+      this.start(address, false);
+      return null;
+    }
+    return this.admit().then(() => {
+      if (!this.ctx.signal.aborted) this.start(address, false);
+    });
+  }
+
+  /** Puts a local address in its segment's arp-scan batch; false when arp-scan does not take it. */
+  private queueArpScan(address: string): boolean {
+    const segment = segmentOf(this.segments, dottedToInt(address));
+    if (!segment || this.ownAddresses.has(address)) return false;
+    let batch = this.arpBatches.get(segment.device);
+    if (!batch) this.arpBatches.set(segment.device, (batch = { segment, addresses: [] }));
+    batch.addresses.push(address);
+    return true;
+  }
+
+  /** Starts a batch that is full and waits for the run before it, so that at most two are held. */
+  private launchFullBatches(): Promise<void> | null {
+    for (const [device, batch] of this.arpBatches) {
+      if (batch.addresses.length < ARP_SCAN_BATCH) continue;
+      const previous = this.arpRuns;
+      this.launchArpScan(device);
+      return previous;
+    }
+    return null;
+  }
+
+  private launchArpScan(device: string): void {
+    const batch = this.arpBatches.get(device);
+    if (!batch) return;
+    this.arpBatches.delete(device);
+    this.arpRuns = this.arpRuns.then(() => this.runArpScan(device, batch.segment, batch.addresses));
+  }
+
+  private async runArpScan(device: string, segment: LocalSegment, addresses: string[]): Promise<void> {
+    if (this.ctx.signal.aborted) return;
+    const wanted = new Set(addresses);
+    const found = new Set<string>();
+    const result = await arpScan({
+      command: this.arpScanCommand!,
+      device,
+      addresses,
+      ratePerSecond: this.rate,
+      attempts: 2,
+      signal: this.ctx.signal,
+      onHost: (address, mac) => {
+        if (!wanted.has(address) || found.has(address)) return;
+        found.add(address);
+        this.startFound(address, segment, mac);
+      },
+    });
+    if (this.ctx.signal.aborted) return;
+    const rest = addresses.filter((a) => !found.has(a));
+    if (result.ok) return this.emitSilentAll(rest, 'no ARP answer');
+    // arp-scan failed (no raw socket after all, a bad interface): the kernel's way for what is left.
+    this.report.warnings.push(`${result.reason}; local addresses were swept through the kernel's neighbour table instead`);
+    this.report.methods[0]!.note = `neighbour table of ${device} (arp-scan failed)`;
+    this.arpScanCommand = null;
+    for (const address of rest) {
+      if (this.ctx.signal.aborted) return;
+      await this.admit();
+      this.start(address, false);
+    }
+  }
+
+  /** A local host arp-scan found: alive by ARP, with its MAC; now its ports, ICMP and SNMP. */
+  private startFound(address: string, segment: LocalSegment, mac: string): void {
+    const addr = dottedToInt(address);
+    const now = performance.now();
+    const state: HostState = {
+      address,
+      addr,
+      segment,
+      sentAt: now,
+      liveness: [],
+      mac,
+      tcp: 'waiting',
+      tcpOutcomes: [],
+      icmp: this.icmpTool ? 'waiting' : 'done',
+      snmpDeadline: now + this.options.snmpTimeoutMs,
+      snmpAnswered: this.options.communities.length === 0,
+      retried: false,
+    };
+    this.states.set(addr, state);
+    if (this.options.communities.length > 0) this.probes!.udp(addr);
+    this.markAlive(state, { method: 'arp' });
+  }
+
+  /** Silent verdicts, handed over no faster than the consumer takes them. */
+  private async emitSilentAll(addresses: string[], detail = 'no ARP answer'): Promise<void> {
+    for (const address of addresses) {
+      this.out.push({ scanner: 'discover', address, at: this.ctx.now().toISOString(), status: 'timeout', facts: {}, detail });
+      while (this.out.size() > MAX_QUEUED && !this.ctx.signal.aborted) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
@@ -272,20 +429,25 @@ class Sweep {
     return answered * p ** 3 > 0.02;
   }
 
+  /** Takes a rate token if there is one, room under the local pending cap and TCP capacity. */
+  private tryAdmit(): boolean {
+    const now = performance.now();
+    this.tokens = Math.min(this.rate / 20 + 1, this.tokens + ((now - this.lastRefill) / 1000) * this.rate);
+    this.lastRefill = now;
+    this.expirePending(now);
+    const tcpBusy = this.probes!.tcpOutstanding > this.options.concurrency * 3;
+    if (this.pendingCount >= this.localPendingCap) this.warnTableLimit();
+    if (this.tokens >= 1 && this.pendingCount < this.localPendingCap && !tcpBusy && this.states.size < MAX_STATES) {
+      this.tokens -= 1;
+      return true;
+    }
+    return false;
+  }
+
   /** Waits for a rate token, room under the local pending cap and TCP capacity. */
   private async admit(): Promise<void> {
     for (;;) {
-      if (this.ctx.signal.aborted) return;
-      const now = performance.now();
-      this.tokens = Math.min(this.rate / 20 + 1, this.tokens + ((now - this.lastRefill) / 1000) * this.rate);
-      this.lastRefill = now;
-      this.expirePending(now);
-      const tcpBusy = this.tcpLimit.pendingCount > this.options.concurrency * 2;
-      if (this.pendingCount >= this.localPendingCap) this.warnTableLimit();
-      if (this.tokens >= 1 && this.pendingCount < this.localPendingCap && !tcpBusy && this.states.size < MAX_STATES) {
-        this.tokens -= 1;
-        return;
-      }
+      if (this.ctx.signal.aborted || this.tryAdmit()) return;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         setTimeout(resolve, Math.max(1, Math.ceil(1000 / this.rate)));
@@ -322,9 +484,11 @@ class Sweep {
   }
 
   private start(address: string, retried: boolean): void {
-    const segment = this.segments.length > 0 ? segmentOf(this.segments, ipToInt(address)) : null;
+    const addr = dottedToInt(address);
+    const segment = this.segments.length > 0 ? segmentOf(this.segments, addr) : null;
     const state: HostState = {
       address,
+      addr,
       segment,
       sentAt: performance.now(),
       liveness: [],
@@ -336,7 +500,7 @@ class Sweep {
       snmpAnswered: this.options.communities.length === 0,
       retried,
     };
-    this.states.set(address, state);
+    this.states.set(addr, state);
     if (this.ownAddresses.has(address)) {
       // This machine itself: alive by definition; its open ports are still worth knowing.
       state.mac = segment?.ownMac ?? null;
@@ -345,13 +509,9 @@ class Sweep {
     }
     if (segment) {
       this.localPending.push(state.sentAt);
-      // The ARP wait starts when the kernel takes the datagram, which under load can be later than
-      // the call (libuv queues a send that the socket cannot take yet).
-      void this.udp!.probe(address).then(() => {
-        state.sentAt = performance.now();
-      });
+      this.probes!.udp(addr);
     } else {
-      if (this.options.communities.length > 0) void this.udp!.probe(address);
+      if (this.options.communities.length > 0) this.probes!.udp(addr);
       this.runTcp(state);
       this.queueIcmp(state);
     }
@@ -372,10 +532,11 @@ class Sweep {
   private runTcp(state: HostState): void {
     if (state.tcp !== 'waiting') return;
     state.tcp = 'running';
-    const probes = this.options.ports.map((port) =>
-      this.tcpLimit(() => probePort(state.address, port, this.options.connectTimeoutMs, this.ctx.signal)),
-    );
-    void Promise.all(probes).then((outcomes) => {
+    if (this.options.ports.length === 0) {
+      state.tcp = 'done';
+      return;
+    }
+    void this.probes!.tcp(state.addr).then((outcomes) => {
       state.tcp = 'done';
       state.tcpOutcomes = outcomes;
       const first = firstAnswer(outcomes);
@@ -404,13 +565,13 @@ class Sweep {
         batch,
         { fping: this.options.tools.fping, ping: this.options.tools.ping, timeoutMs: this.options.icmpTimeoutMs, retries: 1, signal: this.ctx.signal },
         (address, rttMs) => {
-          const state = this.states.get(address);
+          const state = this.states.get(dottedToInt(address));
           if (state) this.markAlive(state, { method: 'icmp', rttMs });
         },
       ),
     ).then(() => {
       for (const address of batch) {
-        const state = this.states.get(address);
+        const state = this.states.get(dottedToInt(address));
         if (!state) continue;
         state.icmp = 'done';
         this.tryFinish(state);
@@ -418,8 +579,8 @@ class Sweep {
     });
   }
 
-  private onSnmpAnswer(address: string, rttMs: number): void {
-    const state = this.states.get(address);
+  private onSnmpAnswer(addr: number, rttMs: number): void {
+    const state = this.states.get(addr);
     if (!state) return;
     state.snmpAnswered = true;
     this.markAlive(state, { method: 'snmp', rttMs });
@@ -427,7 +588,7 @@ class Sweep {
 
   /** Emits a host once everything about it is decided. */
   private tryFinish(state: HostState, now = performance.now()): void {
-    if (!this.states.has(state.address)) return;
+    if (this.states.get(state.addr) !== state) return;
     const alive = state.liveness.length > 0;
     const probesDone = state.tcp === 'done' && state.icmp === 'done';
     if (state.segment) {
@@ -436,8 +597,8 @@ class Sweep {
       if (!alive && now - state.sentAt > this.options.arpWaitMs + ARP_MARGIN_MS && (state.snmpAnswered || now > state.snmpDeadline)) {
         if (!state.retried) {
           // Silent in the first pass: the verdict waits for the decision on a second pass.
-          this.states.delete(state.address);
-          this.udp?.forget(state.address);
+          this.states.delete(state.addr);
+          this.probes?.forget(state.addr);
           this.silentLocal.push(state.address);
           this.wake?.();
           return;
@@ -450,8 +611,8 @@ class Sweep {
   }
 
   private finish(state: HostState): void {
-    this.states.delete(state.address);
-    this.udp?.forget(state.address);
+    this.states.delete(state.addr);
+    this.probes?.forget(state.addr);
     const at = this.ctx.now().toISOString();
     if (state.liveness.length > 0) {
       const open: OpenPort[] = state.tcpOutcomes
@@ -475,10 +636,6 @@ class Sweep {
     }
     this.wake?.();
     this.maybeClose();
-  }
-
-  private emitSilent(address: string): void {
-    this.out.push({ scanner: 'discover', address, at: this.ctx.now().toISOString(), status: 'timeout', facts: {}, detail: 'no ARP answer' });
   }
 
   private maybeClose(): void {
@@ -505,11 +662,13 @@ class Sweep {
         break;
       }
       const started = performance.now();
-      const hasLocal = [...this.states.values()].some((s) => s.segment !== null);
+      // Only a local host still waiting for its ARP answer or its MAC needs the table.
+      let hasLocal = false;
+      for (const s of this.states.values()) if (s.segment !== null && s.mac === null) hasLocal = true;
       if (hasLocal) {
         for (const device of devices) {
           for (const entry of await readNeighbours(device, this.options.tools.ip)) {
-            const state = this.states.get(entry.address);
+            const state = this.states.get(dottedToInt(entry.address));
             if (!state || state.segment?.device !== device) continue;
             state.mac ??= entry.mac;
             if (state.liveness.length === 0 && !state.retried) {
@@ -534,6 +693,3 @@ class Sweep {
   }
 }
 
-function ipToInt(ip: string): number {
-  return ip.split('.').reduce((n, o) => ((n << 8) | Number(o)) >>> 0, 0);
-}

@@ -24,7 +24,9 @@ export function probePort(address: string, port: number, timeoutMs: number, sign
     };
     // A sweep has thousands of probes in flight: the timer, not an abort listener per socket, ends
     // each one; an aborted scan stops starting new ones and waits at most one timeout.
-    const timer = setTimeout(() => finish(signal?.aborted ? 'skipped' : 'timeout'), timeoutMs);
+    // The verdict waits one turn of the event loop: on a busy loop the timer can come due in the same
+    // turn as the answer, and the answer, handled after timers, must win.
+    const timer = setTimeout(() => setImmediate(() => finish(signal?.aborted ? 'skipped' : 'timeout')), timeoutMs);
     socket.once('connect', () => finish('ok'));
     socket.once('error', (error: NodeJS.ErrnoException) => {
       switch (error.code) {
