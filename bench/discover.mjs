@@ -3,7 +3,7 @@
 // scenario, sweeps it with netcensus (as root and as nobody) and with the peers in the same run
 // (nmap -sn, nmap -sn --min-rate 5000, fping, arp-scan), and scores each against the manifest.
 // Every sweep is preceded by lab-guard.sh and a neighbour-table flush. The lab is taken down at
-// the end, even on failure. Medians of ROUNDS24 / ROUNDS16 runs (defaults 3 / 1).
+// the end, even on failure. Medians of ROUNDS24 / ROUNDS16 runs (defaults 3 / 3).
 //   SCENARIOS="s24 s16_4000"  (also s16_1000)   node bench/discover.mjs
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, chmodSync } from 'node:fs';
@@ -22,8 +22,8 @@ if (process.getuid?.() !== 0 || !existsSync(join(LAB, 'lab-up.sh'))) {
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const SCENARIOS = {
   s24: { env: { HOSTS: '254', LAYOUT: 'dense', SILENT: '0', DEVICES: '20' }, target: '10.77.1.0/24', rounds: Number(process.env.ROUNDS24 ?? 3) },
-  s16_1000: { env: { HOSTS: '1000', LAYOUT: 'spread', SILENT: '10', DEVICES: '20' }, target: '10.77.0.0/16', rounds: Number(process.env.ROUNDS16 ?? 1) },
-  s16_4000: { env: { HOSTS: '4000', LAYOUT: 'spread', SILENT: '10', DEVICES: '20' }, target: '10.77.0.0/16', rounds: Number(process.env.ROUNDS16 ?? 1) },
+  s16_1000: { env: { HOSTS: '1000', LAYOUT: 'spread', SILENT: '10', DEVICES: '20' }, target: '10.77.0.0/16', rounds: Number(process.env.ROUNDS16 ?? 3) },
+  s16_4000: { env: { HOSTS: '4000', LAYOUT: 'spread', SILENT: '10', DEVICES: '20' }, target: '10.77.0.0/16', rounds: Number(process.env.ROUNDS16 ?? 3) },
 };
 const chosen = (process.env.SCENARIOS ?? 's24 s16_4000').split(/\s+/).filter(Boolean);
 const work = mkdtempSync(join(tmpdir(), 'netcensus-bench-discover-'));

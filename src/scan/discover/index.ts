@@ -410,9 +410,12 @@ class Sweep {
 
   /** Silent verdicts, handed over no faster than the consumer takes them. */
   private async emitSilentAll(addresses: string[], detail = 'no ARP answer'): Promise<void> {
+    let at = this.ctx.now().toISOString();
     for (const address of addresses) {
-      this.out.push({ scanner: 'discover', address, at: this.ctx.now().toISOString(), status: 'timeout', facts: {}, detail });
-      while (this.out.size() > MAX_QUEUED && !this.ctx.signal.aborted) await new Promise((resolve) => setImmediate(resolve));
+      this.out.push({ scanner: 'discover', address, at, status: 'timeout', facts: {}, detail });
+      if (this.out.size() <= MAX_QUEUED) continue;
+      while (this.out.size() > MAX_QUEUED / 2 && !this.ctx.signal.aborted) await new Promise((resolve) => setImmediate(resolve));
+      at = this.ctx.now().toISOString();
     }
   }
 
