@@ -129,7 +129,7 @@ const ARP_MARGIN_MS = 500;
 /** A live host on the segment answers the first ARP request well within this. */
 const FIRST_ARP_ANSWER_MS = 300;
 /** From this many addresses on, probes are sent from worker threads (see probe-pool.ts). */
-const WORKERS_FROM = 4096;
+const WORKERS_FROM = 2048;
 /** Addresses per arp-scan run: it reads its whole list before sending. */
 const ARP_SCAN_BATCH = 65_536;
 /** Silent verdicts queued for the consumer at most, so that a /16's worth is never held at once. */
@@ -231,8 +231,8 @@ class Sweep {
       ports: this.options.ports,
       connectTimeoutMs: this.options.connectTimeoutMs,
       concurrency: this.options.concurrency,
-      // Datagrams matter only when the kernel does the ARP work (see probe-engine.ts).
-      udpWorker: large && this.arpScanCommand === null,
+      // Datagrams cost much only when the kernel does ARP work for them (see probe-engine.ts).
+      udpWorker: large && this.segments.length > 0 && this.arpScanCommand === null,
       tcpWorker: large && this.options.ports.length > 0,
       onSent: (addrs, at) => {
         for (const addr of addrs) {

@@ -89,6 +89,15 @@ export class ProbePool {
             this.onEvent(event);
           });
           worker.on('error', (error) => (isReady ? this.options.onFatal(error) : reject(error)));
+          // A worker that ends before it was closed would leave its connects unanswered and the
+          // sweep waiting for them forever.
+          worker.on('exit', (code) => {
+            if (this.closing === null && this.backends.length > 0) {
+              const error = new Error(`a probe worker stopped unexpectedly (exit code ${code})`);
+              if (isReady) this.options.onFatal(error);
+              else reject(error);
+            }
+          });
         }),
       );
       this.backends.push({ post: (request) => worker.postMessage(request), stop: () => worker.terminate().then(() => undefined) });
