@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliEnv, runCli, startCli, tempDir } from '../helpers/cli.js';
 import { pickPort } from '../helpers/listeners.js';
+import { readState, waitFor } from '../unattended/support.js';
 
 const RANGE = '127.50.0.0/20'; // 4,094 addresses
 
@@ -34,7 +35,8 @@ describe('a large sweep (probes from worker threads)', () => {
     const child = startCli(args(db, '127.51.0.0/16'), { cwd: home, env });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Signal once the scan has begun its snapshot: an earlier signal finds no handler installed yet.
+    await waitFor(() => running(db), 20_000, 'the scan to begin its snapshot');
     const sent = performance.now();
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
@@ -47,3 +49,11 @@ describe('a large sweep (probes from worker threads)', () => {
     expect(list.stdout).toContain('interrupted');
   });
 });
+
+function running(db: string): boolean {
+  try {
+    return readState(db).snapshots.some((s) => s.status === 'running');
+  } catch {
+    return false; // not created yet
+  }
+}
