@@ -9,12 +9,6 @@ export function sanitizeCell(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-export function sanitizeRow<T extends object>(row: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) out[key] = typeof value === 'string' ? sanitizeCell(value) : value;
-  return out as T;
-}
-
 /** Excel's limit on the characters in one cell. */
 export const MAX_CELL_CHARS = 32_767;
 
