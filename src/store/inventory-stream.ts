@@ -15,8 +15,15 @@
 //   - streamInventoryPairs: two snapshots' inventories side by side in asset id order (one pass over
 //     asset_views for both), optionally without the assets whose state did not change, so a diff
 //     holds (and builds) only the changes.
-// Facts are read only when asked for; with factKeys (a diff's software and hardware), only those
-// facts leave SQLite (json_extract), not every record's whole document.
+// Facts are read only when asked for; with factKeys (a listing's attachment), only those facts
+// leave SQLite (json_extract), not every record's whole document. A diff's pairs read the facts as
+// text and parse a document only when it names one of the keys: its software and hardware facts
+// come from local probes and imports, so most records (network scans) name none, and a text search
+// costs less than json_extract's parse of every record read.
+//
+// Where no snapshot eligible holds a document view (network scans only, the common case), each asset
+// has one asset_views row and the queries read it without grouping, and rows carry no document
+// columns.
 //
 // The SQL is written with kysely's `sql` template (portable; values bound, never spliced) and run
 // through better-sqlite3's `iterate()`, which kysely's raw queries do not expose. While a stream is
@@ -79,17 +86,18 @@ function viewMatches(alias: 'n' | 'd', filter: InventoryFilter): RawBuilder<unkn
   return sql`(${sql.join(parts, sql` AND `)})`;
 }
 
-/** What of the facts a query reads: none, all, or only these keys. */
-type FactsWanted = { kind: 'none' } | { kind: 'all' } | { kind: 'keys'; keys: readonly FactKey[] };
+/**
+ * What of the facts a query reads: none, all, or only these keys, picked by SQLite (`keys`) or, from
+ * the whole document read as text, in JS (`pick`: the document parsed only when it names a key).
+ */
+type FactsWanted = { kind: 'none' } | { kind: 'all' } | { kind: 'keys' | 'pick'; keys: readonly FactKey[] };
 
 function factsWanted(options: InventoryOptions): FactsWanted {
   if (!options.withFacts) return { kind: 'none' };
   return options.factKeys === undefined ? { kind: 'all' } : { kind: 'keys', keys: options.factKeys };
 }
 
-function viewColumns(alias: string, facts: FactsWanted, present: boolean): RawBuilder<unknown> {
-  // A view that no eligible snapshot can hold (no local probe or import yet) is all NULLs.
-  if (!present) return sql.raw(Array(VIEW_COLUMNS.length + (facts.kind === 'none' ? 0 : 1)).fill('NULL').join(', '));
+function viewColumns(alias: string, facts: FactsWanted): RawBuilder<unknown> {
   const cols: RawBuilder<unknown>[] = VIEW_COLUMNS.map((c) => sql.raw(`${alias}.${c}`));
   const f = factsColumn(alias, facts);
   if (f !== null) cols.push(f);
@@ -100,12 +108,28 @@ function viewColumns(alias: string, facts: FactsWanted, present: boolean): RawBu
 function factsColumn(alias: string, facts: FactsWanted): RawBuilder<unknown> | null {
   const f = sql.raw(`${alias}.facts`);
   if (facts.kind === 'none') return null;
-  if (facts.kind === 'all') return f;
+  if (facts.kind === 'all' || facts.kind === 'pick') return f;
   // Only these facts leave SQLite, as one JSON array of their values (null where absent; facts
   // never hold a null value). Two paths at least, so that the answer is always an array.
   if (facts.keys.length === 0) return sql`NULL`;
-  const paths = (facts.keys.length === 1 ? [facts.keys[0]!, facts.keys[0]!] : facts.keys).map((k) => sql`${`$.${k}`}`);
+  return extractKeys(f, facts.keys);
+}
+
+/** json_extract of the keys from a facts document: one JSON array of their values. */
+function extractKeys(f: RawBuilder<unknown>, keys: readonly FactKey[]): RawBuilder<unknown> {
+  const paths = (keys.length === 1 ? [keys[0]!, keys[0]!] : keys).map((k) => sql`${`$.${k}`}`);
   return sql`json_extract(${f}, ${sql.join(paths)})`;
+}
+
+/** Whether two records' facts are equal as read: the same text, or (keys) the same values of the keys. */
+function sameFacts(b: string, a: string, facts: FactsWanted): RawBuilder<unknown> | null {
+  const bf = sql.raw(`${b}.facts`);
+  const af = sql.raw(`${a}.facts`);
+  if (facts.kind === 'none') return null;
+  if (facts.kind === 'all') return sql`${bf} IS ${af}`;
+  if (facts.keys.length === 0) return null;
+  // The same text first: one comparison, and the common answer for a device that did not change.
+  return sql`(${bf} IS ${af} OR ${extractKeys(bf, facts.keys)} IS ${extractKeys(af, facts.keys)})`;
 }
 
 /** The snapshots eligible as of one (complete ones up to it, and itself), as a CTE. */
@@ -123,19 +147,22 @@ function eligibleAsOf(name: string, snapshotId: number): RawBuilder<unknown> {
  */
 function viewAsOf(snapshotId: number, eligible: string): { recordId: RawBuilder<unknown>; firstSeenAt: RawBuilder<unknown> } {
   const e = sql.raw(eligible);
+  // An eligible record of the row's view: its (snapshot, view) in the list of eligible snapshots.
+  // The list does not depend on the row, so SQLite builds it once (`WHERE is_scan = v.is_scan`
+  // would rebuild it for every row); the unary + keeps it off the index, which is walked on
+  // (asset_id, snapshot_id <= S) from the newest (or oldest) record, stopping at the first eligible.
+  const eligibleRecord = sql`(+r.snapshot_id, v.is_scan) IN (SELECT id, is_scan FROM ${e})`;
   return {
     recordId: sql`CASE WHEN v.first_snapshot_id > ${snapshotId} THEN NULL
                   WHEN v.last_snapshot_id IN (SELECT id FROM ${e}) THEN v.last_record_id
                   ELSE (SELECT r.id FROM records r INDEXED BY records_asset
-                        WHERE r.asset_id = v.asset_id AND r.snapshot_id <= ${snapshotId}
-                          AND r.snapshot_id IN (SELECT id FROM ${e} WHERE is_scan = v.is_scan)
+                        WHERE r.asset_id = v.asset_id AND r.snapshot_id <= ${snapshotId} AND ${eligibleRecord}
                         ORDER BY r.snapshot_id DESC LIMIT 1)
              END`,
     firstSeenAt: sql`CASE WHEN v.first_snapshot_id > ${snapshotId} THEN NULL
                   WHEN v.first_snapshot_id IN (SELECT id FROM ${e}) THEN v.first_seen_at
                   ELSE (SELECT r.seen_at FROM records r INDEXED BY records_asset
-                        WHERE r.asset_id = v.asset_id AND r.snapshot_id <= ${snapshotId}
-                          AND r.snapshot_id IN (SELECT id FROM ${e} WHERE is_scan = v.is_scan)
+                        WHERE r.asset_id = v.asset_id AND r.snapshot_id <= ${snapshotId} AND ${eligibleRecord}
                         ORDER BY r.snapshot_id LIMIT 1)
              END`,
   };
@@ -168,14 +195,16 @@ function perAssetAsOf(snapshotId: number, seeks: boolean): RawBuilder<unknown> {
 
 function asOfQuery(snapshotId: number, filter: InventoryFilter, facts: FactsWanted, order: 'listing' | 'asset', documents: boolean, latest: boolean): RawBuilder<Row> {
   if (!documents) {
-    // Only network views: the same query without the document side.
+    // Only network views: one asset_views row per asset, nothing to group, no document columns.
+    // Each of the view's answers is used once (the join, the column), so it is computed once a row.
+    const view = viewAsOf(snapshotId, 'eligible');
     return sql<Row>`
-      WITH ${perAssetAsOf(snapshotId, !latest)}
-      SELECT p.asset_id, p.first_seen_at, ${viewColumns('n', facts, true)}, ${viewColumns('d', facts, false)}
-      FROM per_asset p
-      JOIN records n ON n.id = p.n_id
-      WHERE ${viewMatches('n', filter)}
-      ORDER BY ${order === 'listing' ? sql`coalesce(n.type, 'zzz'), n.address_num, p.asset_id` : sql`p.asset_id`}
+      WITH ${eligibleAsOf('eligible', snapshotId)}
+      SELECT v.asset_id, ${view.firstSeenAt}, ${viewColumns('n', facts)}
+      FROM asset_views v
+      JOIN records n ON n.id = ${view.recordId}
+      WHERE v.is_scan = 1 AND v.first_snapshot_id <= ${snapshotId} AND ${viewMatches('n', filter)}
+      ORDER BY ${order === 'listing' ? sql`coalesce(n.type, 'zzz'), n.address_num, v.asset_id` : sql`v.asset_id`}
     `;
   }
   const orderBy =
@@ -184,7 +213,7 @@ function asOfQuery(snapshotId: number, filter: InventoryFilter, facts: FactsWant
       : sql`p.asset_id`;
   return sql<Row>`
     WITH ${perAssetAsOf(snapshotId, !latest)}
-    SELECT p.asset_id, p.first_seen_at, ${viewColumns('n', facts, true)}, ${viewColumns('d', facts, true)}
+    SELECT p.asset_id, p.first_seen_at, ${viewColumns('n', facts)}, ${viewColumns('d', facts)}
     FROM per_asset p
     LEFT JOIN records n ON n.id = p.n_id
     LEFT JOIN records d ON d.id = p.d_id
@@ -219,17 +248,26 @@ function rows(db: Kysely<Database>, raw: BetterSqlite3.Database, query: RawBuild
 /** Reads entries of one snapshot's inventory from query rows. */
 class EntryReader {
   private readonly width: number;
+  /** For `pick`: any of the keys as it appears in a document's JSON text (`"software"`). */
+  private readonly named: RegExp | null;
+  /**
+   * @param documents whether rows carry the document view's columns (after the network view's);
+   *   queries leave them out where no eligible snapshot can hold a document view.
+   */
   constructor(
     private readonly snapshotId: number,
     private readonly referenceId: number | null,
     private readonly facts: FactsWanted,
+    private readonly documents = true,
   ) {
     this.width = VIEW_COLUMNS.length + (facts.kind === 'none' ? 0 : 1);
+    // One pass of a regular expression: several String#includes cost four times as much.
+    this.named = facts.kind === 'pick' && facts.keys.length > 0 ? new RegExp(`"(?:${facts.keys.map((k) => k.replace(/[^A-Za-z0-9]/g, '\\$&')).join('|')})"`) : null;
   }
 
   /** Columns of one side of a row: asset_id, first_seen_at, the network view's, the document view's. */
   get sideWidth(): number {
-    return NETWORK_AT + 2 * this.width;
+    return NETWORK_AT + (this.documents ? 2 : 1) * this.width;
   }
 
   /** The entry whose columns start at `offset` of the row. */
@@ -237,7 +275,7 @@ class EntryReader {
     const n = offset + NETWORK_AT;
     const d = n + this.width;
     const hasNetwork = row[n] !== null;
-    const hasDocument = row[d] !== null;
+    const hasDocument = this.documents && row[d] !== null;
     if (!(hasNetwork && hasDocument)) return this.single(row, offset, hasNetwork ? n : d, hasNetwork);
     const base = (row[d + C.snapshot_id] as number) > (row[n + C.snapshot_id] as number) ? d : n;
     const summary = hasNetwork && hasDocument ? combineSummaries(summaryAt(row, n), summaryAt(row, d)) : summaryAt(row, base);
@@ -290,6 +328,19 @@ class EntryReader {
 
   private factsAt(row: Row, at: number): Facts {
     const text = row[at + FACTS_AT] as string | null;
+    if (this.facts.kind === 'pick') {
+      // The whole document as text: what the keys' json_extract would keep, parsed only when the
+      // text names a key (a key of the document appears in it as "key"; a match elsewhere, a value
+      // or a nested key, only costs the parse).
+      const out: Record<string, unknown> = {};
+      if (text === null || this.named === null || !this.named.test(text)) return out as Facts;
+      const all = JSON.parse(text) as Record<string, unknown>;
+      for (const k of this.facts.keys) {
+        const value = all[k];
+        if (value !== undefined && value !== null) out[k] = value;
+      }
+      return out as Facts;
+    }
     if (this.facts.kind === 'keys') {
       // json_extract's array of the keys' values (factsColumn): what pickFacts would keep.
       const out: Record<string, unknown> = {};
@@ -331,8 +382,9 @@ export function* streamInventoryAsOf(
   options: InventoryOptions = {},
 ): Generator<InventoryEntry> {
   const facts = factsWanted(options);
-  const reader = new EntryReader(snapshotId, referenceScan(db, raw, snapshotId), facts);
-  const query = asOfQuery(snapshotId, filter, facts, 'listing', hasDocuments(db, raw, snapshotId), isLatest(db, raw, snapshotId));
+  const documents = hasDocuments(db, raw, snapshotId);
+  const reader = new EntryReader(snapshotId, referenceScan(db, raw, snapshotId), facts, documents);
+  const query = asOfQuery(snapshotId, filter, facts, 'listing', documents, isLatest(db, raw, snapshotId));
   for (const row of rows(db, raw, query)) yield reader.entry(row);
 }
 
@@ -353,12 +405,14 @@ export function* streamInventoryPairs(
   toId: number,
   options: PairOptions = {},
 ): Generator<[InventoryEntry | null, InventoryEntry | null]> {
-  const facts = factsWanted(options);
+  const wanted = factsWanted(options);
+  // The keys of a diff's facts are picked from the documents' text (see EntryReader.factsAt).
+  const facts: FactsWanted = wanted.kind === 'keys' ? { kind: 'pick', keys: wanted.keys } : wanted;
   const refBefore = referenceScan(db, raw, fromId);
   const refAfter = referenceScan(db, raw, toId);
-  const beforeReader = new EntryReader(fromId, refBefore, facts);
-  const afterReader = new EntryReader(toId, refAfter, facts);
   const documents = hasDocuments(db, raw, Math.max(fromId, toId));
+  const beforeReader = new EntryReader(fromId, refBefore, facts, documents);
+  const afterReader = new EntryReader(toId, refAfter, facts, documents);
   const query = pairsQuery(
     { snapshotId: fromId, referenceId: refBefore },
     { snapshotId: toId, referenceId: refAfter },
@@ -393,16 +447,13 @@ function pairsQuery(
   documents: boolean,
   skipUnchanged: boolean,
 ): RawBuilder<Row> {
-  const side = (prefix: 'b' | 'a'): RawBuilder<unknown> =>
-    sql`p.${sql.raw(`${prefix}_asset`)}, p.${sql.raw(`${prefix}_first`)}, ${viewColumns(`${prefix}n`, facts, true)}, ${viewColumns(`${prefix}d`, facts, documents)}`;
   /** Same view on both sides: both absent, or the same record, or equal compared columns and facts. */
   const sameView = (view: 'n' | 'd'): RawBuilder<unknown> => {
     const b = sql.raw(`b${view}`);
     const a = sql.raw(`a${view}`);
     const equal = COMPARED_COLUMNS.map((c) => sql`${b}.${sql.raw(c)} IS ${a}.${sql.raw(c)}`);
-    const bFacts = factsColumn(`b${view}`, facts);
-    const aFacts = factsColumn(`a${view}`, facts);
-    if (bFacts !== null && aFacts !== null) equal.push(sql`${bFacts} IS ${aFacts}`);
+    const factsEqual = sameFacts(`b${view}`, `a${view}`, facts);
+    if (factsEqual !== null) equal.push(factsEqual);
     return sql`((${b}.id IS NULL AND ${a}.id IS NULL) OR (${b}.id IS NOT NULL AND ${a}.id IS NOT NULL AND (${b}.id = ${a}.id OR (${sql.join(equal, sql` AND `)}))))`;
   };
   /** EntryReader's `seen`, in SQL: the latest view's snapshot is this one or not before the reference scan. */
@@ -413,21 +464,42 @@ function pairsQuery(
     const base = documents ? sql`max(${n}.snapshot_id, coalesce(${d}.snapshot_id, 0))` : sql`${n}.snapshot_id`;
     return sql`(CASE WHEN ${n}.id IS NULL THEN 1 ELSE (${base} = ${s.snapshotId} OR ${base} >= ${s.referenceId}) END)`;
   };
-  const unchanged = skipUnchanged
-    ? sql`AND NOT (p.b_asset IS NOT NULL AND p.a_asset IS NOT NULL AND ${sameView('n')}
-                   ${documents ? sql`AND ${sameView('d')}` : sql``} AND ${seen('b', before)} = ${seen('a', after)})`
-    : sql``;
+  /** Leaves out an asset known on both sides in the same state (with `both`: it is known on both). */
+  const unchanged = (both: RawBuilder<unknown>): RawBuilder<unknown> =>
+    skipUnchanged
+      ? sql`AND NOT (${both} AND ${sameView('n')}
+                     ${documents ? sql`AND ${sameView('d')}` : sql``} AND ${seen('b', before)} = ${seen('a', after)})`
+      : sql``;
   // One pass over asset_views gives both sides' views of each asset (no join of two inventories).
   const b = viewAsOf(before.snapshotId, 'eligible_b');
   const a = viewAsOf(after.snapshotId, 'eligible_a');
+  const eligible = sql`${eligibleAsOf('eligible_b', before.snapshotId)}, ${eligibleAsOf('eligible_a', after.snapshotId)}`;
+  const last = Math.max(before.snapshotId, after.snapshotId);
+  if (!documents) {
+    // Network views only: one asset_views row per asset, read in asset order (its key), each side's
+    // record joined on the view's answer (computed once, in the join), nothing grouped or sorted.
+    return sql<Row>`
+      WITH ${eligible}
+      SELECT CASE WHEN bn.id IS NOT NULL THEN v.asset_id END, CASE WHEN bn.id IS NOT NULL THEN ${b.firstSeenAt} END, ${viewColumns('bn', facts)},
+             CASE WHEN an.id IS NOT NULL THEN v.asset_id END, CASE WHEN an.id IS NOT NULL THEN ${a.firstSeenAt} END, ${viewColumns('an', facts)}
+      FROM asset_views v
+      LEFT JOIN records bn ON bn.id = ${b.recordId}
+      LEFT JOIN records an ON an.id = ${a.recordId}
+      WHERE v.is_scan = 1 AND v.first_snapshot_id <= ${last} AND (bn.id IS NOT NULL OR an.id IS NOT NULL)
+        ${unchanged(sql`bn.id IS NOT NULL AND an.id IS NOT NULL`)}
+      ORDER BY v.asset_id
+    `;
+  }
+  const side = (prefix: 'b' | 'a'): RawBuilder<unknown> =>
+    sql`p.${sql.raw(`${prefix}_asset`)}, p.${sql.raw(`${prefix}_first`)}, ${viewColumns(`${prefix}n`, facts)}, ${viewColumns(`${prefix}d`, facts)}`;
   return sql<Row>`
-    WITH ${eligibleAsOf('eligible_b', before.snapshotId)}, ${eligibleAsOf('eligible_a', after.snapshotId)},
+    WITH ${eligible},
     views AS MATERIALIZED (
       SELECT v.asset_id AS asset_id, v.is_scan AS is_scan,
              ${b.recordId} AS b_record, ${b.firstSeenAt} AS b_first,
              ${a.recordId} AS a_record, ${a.firstSeenAt} AS a_first
       FROM asset_views v
-      WHERE v.first_snapshot_id <= ${Math.max(before.snapshotId, after.snapshotId)}
+      WHERE v.first_snapshot_id <= ${last}
     ),
     per_asset AS (
       SELECT asset_id,
@@ -450,8 +522,9 @@ function pairsQuery(
     FROM pairs p
     LEFT JOIN records bn ON bn.id = p.b_n
     LEFT JOIN records an ON an.id = p.a_n
-    ${documents ? sql`LEFT JOIN records bd ON bd.id = p.b_d LEFT JOIN records ad ON ad.id = p.a_d` : sql``}
-    WHERE TRUE ${unchanged}
+    LEFT JOIN records bd ON bd.id = p.b_d
+    LEFT JOIN records ad ON ad.id = p.a_d
+    WHERE TRUE ${unchanged(sql`p.b_asset IS NOT NULL AND p.a_asset IS NOT NULL`)}
     ORDER BY p.asset_id
   `;
 }
