@@ -20,7 +20,7 @@
 // address + hostname pair: anything looser would pair unrelated DHCP clients.
 
 import type { Change, ChangeKind, ChangeTag, FieldChange, InventoryEntry } from '../model/index.js';
-import { addressKey, compareAddresses, compareAddressKeys } from '../model/compare-addresses.js';
+import { addressKey, compareAddresses, compareAddressKeys, type AddressKey } from '../model/compare-addresses.js';
 import { diffLocalFacts } from './diff-local-facts.js';
 
 /** The summary fields a diff compares, in the order they are reported. */
@@ -64,10 +64,21 @@ function sameValue(field: ComparedField, a: unknown, b: unknown): boolean {
   return a === b;
 }
 
+/** Identical values: equal scalars, or arrays with equal items in the same order. */
+function sameRaw(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Field-level differences between two states of one asset (or of an old and a new asset). */
 export function diffFields(before: InventoryEntry, after: InventoryEntry): FieldChange[] {
   const fields: FieldChange[] = [];
   for (const field of COMPARED_FIELDS) {
+    // The same value on both sides (most fields of most changes) is the same in comparable form:
+    // no sets, sorts or copies made for it.
+    if (sameRaw(before[field], after[field])) continue;
     const b = comparable(before, field);
     const a = comparable(after, field);
     if (!sameValue(field, b, a)) fields.push({ field, before: b, after: a });
@@ -89,13 +100,26 @@ function changeAddress(c: Change): string {
   return (c.after ?? c.before)?.address ?? '';
 }
 
-/**
- * Changes in report order: by kind (KIND_ORDER), then address (compareAddresses), then asset id;
- * each change's address parsed once (there can be tens of thousands of changes).
- */
+/** Where a change stands in report order, its address parsed once (compareChangePlaces). */
+export interface ChangePlace {
+  readonly rank: number;
+  readonly address: AddressKey;
+  readonly assetId: number;
+}
+
+export function changePlace(c: Change): ChangePlace {
+  return { rank: KIND_ORDER.indexOf(c.kind), address: addressKey(changeAddress(c)), assetId: c.assetId };
+}
+
+/** Report order: by kind (KIND_ORDER), then address (compareAddresses), then asset id. */
+export function compareChangePlaces(a: ChangePlace, b: ChangePlace): number {
+  return a.rank - b.rank || compareAddressKeys(a.address, b.address) || a.assetId - b.assetId;
+}
+
+/** Changes in report order (compareChangePlaces); there can be tens of thousands of them. */
 function sortChanges(changes: Change[]): Change[] {
-  const keyed = changes.map((c) => ({ c, kind: KIND_ORDER.indexOf(c.kind), address: addressKey(changeAddress(c)) }));
-  keyed.sort((a, b) => a.kind - b.kind || compareAddressKeys(a.address, b.address) || a.c.assetId - b.c.assetId);
+  const keyed = changes.map((c) => ({ c, place: changePlace(c) }));
+  keyed.sort((a, b) => compareChangePlaces(a.place, b.place));
   return keyed.map((k) => k.c);
 }
 
@@ -187,7 +211,7 @@ export interface ChangeCounts {
 }
 
 /** Counts of changes per kind and per tag (a change with two tags counts under both). */
-export function summarizeChanges(changes: readonly Change[]): ChangeCounts {
+export function summarizeChanges(changes: readonly Pick<Change, 'kind' | 'tags'>[]): ChangeCounts {
   const byKind = Object.fromEntries(KIND_ORDER.map((k) => [k, 0])) as Record<ChangeKind, number>;
   const byTag = Object.fromEntries(TAGS.map((t) => [t, 0])) as Record<ChangeTag, number>;
   for (const c of changes) {

@@ -1,4 +1,4 @@
-import { diffEntries, finishChanges, summarizeChanges } from '../../diff/diff-inventories.js';
+import { changePlace, compareChangePlaces, diffEntries, finishChanges, summarizeChanges, type ChangePlace } from '../../diff/diff-inventories.js';
 import type { Change, InventoryEntry, Snapshot } from '../../model/index.js';
 import { UsageError } from '../../model/index.js';
 import { openExistingStore, type GlobalOptions } from '../context.js';
@@ -29,24 +29,43 @@ export async function diffCommand(from: string | undefined, to: string | undefin
     // Both inventories side by side, asset by asset, without the assets whose state is the same on
     // both sides: only the changes are held.
     const options = { withFacts: true, factKeys: DIFFED_FACTS, skipUnchanged: true };
-    const found: Change[] = [];
-    for await (const [before, after] of store.streamInventoryPairs(fromSnap.id, toSnap.id, options)) {
-      const change = diffEntries(before, after);
-      if (change !== null) found.push(change);
-    }
-    const changes = finishChanges(found);
-    const counts = summarizeChanges(changes);
+    const pairs = store.streamInventoryPairs(fromSnap.id, toSnap.id, options);
+    const head = { from: { id: fromSnap.id, startedAt: fromSnap.startedAt }, to: { id: toSnap.id, startedAt: toSnap.startedAt } };
+    let found = 0;
     if (flags.json) {
-      writePrettyJson(
-        output,
-        { from: { id: fromSnap.id, startedAt: fromSnap.startedAt }, to: { id: toSnap.id, startedAt: toSnap.startedAt }, counts },
-        'changes',
-        changes.map(withoutFacts),
-      );
+      // Each change becomes its JSON text as soon as it is known, and only the text and its place
+      // in the report order are kept: tens of thousands of changes are held as strings, not as
+      // object graphs that every garbage collection walks (and the entries die young). Added and
+      // removed assets wait as objects until they are paired into replacements (finishChanges).
+      const written: WrittenChange[] = [];
+      const unpaired: Change[] = [];
+      for await (const [before, after] of pairs) {
+        const change = diffEntries(before, after);
+        dropFacts(before);
+        dropFacts(after);
+        if (change === null) continue;
+        if (change.kind === 'changed') written.push(writeChange(change));
+        else unpaired.push(change);
+      }
+      for (const change of finishChanges(unpaired)) written.push(writeChange(change));
+      written.sort((a, b) => compareChangePlaces(a.place, b.place));
+      found = written.length;
+      writePrettyJsonTexts(output, { ...head, counts: summarizeChanges(written) }, 'changes', written.map((w) => w.text));
     } else {
-      output.out(renderChanges(fromSnap, toSnap, changes, output));
+      const changes: Change[] = [];
+      for await (const [before, after] of pairs) {
+        const change = diffEntries(before, after);
+        if (change !== null) changes.push(change);
+        // What the facts say that changed is in the change now (fields, software), and the text
+        // does not show them: they go at once.
+        dropFacts(before);
+        dropFacts(after);
+      }
+      const sorted = finishChanges(changes);
+      found = sorted.length;
+      output.out(renderChanges(fromSnap, toSnap, sorted, output));
     }
-    return flags.exitCode && changes.length > 0 ? EXIT.changes : EXIT.ok;
+    return flags.exitCode && found > 0 ? EXIT.changes : EXIT.ok;
   } finally {
     await store.close();
   }
@@ -57,35 +76,51 @@ const DIFFED_FACTS = ['software', 'memory', 'disks', 'cpu'] as const;
 /** Software lines shown per change in text; --json has them all. */
 const SOFTWARE_LINES = 50;
 
+/** A change as the JSON array of `diff --json` holds it, with its place in the report order. */
+interface WrittenChange {
+  kind: Change['kind'];
+  tags: Change['tags'];
+  place: ChangePlace;
+  text: string;
+}
+
+function writeChange(change: Change): WrittenChange {
+  return { kind: change.kind, tags: change.tags, place: changePlace(change), text: prettyItem('changes', change) };
+}
+
+/**
+ * One item of the array `key` as JSON.stringify({ [key]: [...] }, null, 2) writes it, at that depth:
+ * its newline and indent, then the item (without the comma between items).
+ */
+export function prettyItem(key: string, item: unknown): string {
+  const text = JSON.stringify({ [key]: [item] }, null, 2);
+  // '{\n  "key": [' before the item's newline; '\n  ]\n}' after it.
+  return text.slice(JSON.stringify(key).length + 7, text.length - 6);
+}
+
 /**
  * Writes JSON.stringify({ ...head, [key]: items }, null, 2) + '\n', the same text, a piece at a
- * time: tens of thousands of changes never become one string.
+ * time, from the items' texts (prettyItem): tens of thousands of changes never become one string.
  */
-export function writePrettyJson(output: Output, head: Record<string, unknown>, key: string, items: readonly unknown[]): void {
+export function writePrettyJsonTexts(output: Output, head: Record<string, unknown>, key: string, itemTexts: readonly string[]): void {
   const whole = JSON.stringify({ ...head, [key]: [] }, null, 2);
-  if (items.length === 0) {
+  if (itemTexts.length === 0) {
     output.out(whole + '\n');
     return;
   }
-  // Everything up to the empty array's "[", the items a thousand at a time (stringified inside the
-  // same key, so at the same depth, and cut out of it), then the end.
-  const open = whole.lastIndexOf('[]');
-  output.out(whole.slice(0, open + 1));
-  const inner = JSON.stringify(key).length + 7; // '{\n  "key": [' before the items' newline
-  for (let i = 0; i < items.length; i += 1000) {
-    const text = JSON.stringify({ [key]: items.slice(i, i + 1000) }, null, 2);
-    output.out((i === 0 ? '' : ',') + text.slice(inner, text.length - 6));
-  }
+  // Everything up to the empty array's "[", the items a thousand at a time, then the end.
+  output.out(whole.slice(0, whole.lastIndexOf('[]') + 1));
+  for (let i = 0; i < itemTexts.length; i += 1000) output.out((i === 0 ? '' : ',') + itemTexts.slice(i, i + 1000).join(','));
   output.out('\n  ]\n}\n');
 }
 
-function withoutFacts(c: Change): Change {
-  const strip = (e: InventoryEntry | null): InventoryEntry | null => {
-    if (e === null) return null;
-    const { facts: _facts, ...rest } = e;
-    return rest;
-  };
-  return { ...c, before: strip(c.before), after: strip(c.after) };
+/**
+ * Lets an entry's facts go (the entries a stream yields are the caller's). Set to undefined rather
+ * than deleted, which would cost the object its fast shape; JSON.stringify leaves the key out
+ * either way.
+ */
+function dropFacts(e: InventoryEntry | null): void {
+  if (e !== null) e.facts = undefined;
 }
 
 export function renderChanges(from: Snapshot, to: Snapshot, changes: Change[], output: Output): string {

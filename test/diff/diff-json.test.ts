@@ -1,0 +1,39 @@
+// `diff --json` writes its changes a piece at a time from each change's own text: the result must be
+// the one JSON.stringify(document, null, 2) of the whole document.
+import { describe, expect, it } from 'vitest';
+import { prettyItem, writePrettyJsonTexts } from '../../src/cli/commands/diff.js';
+import type { Output } from '../../src/cli/output.js';
+
+function captured(): { output: Output; text: () => string } {
+  let text = '';
+  const output: Output = {
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    color: false,
+    out: (t) => void (text += t),
+    err: () => undefined,
+    style: (_f, t) => t,
+  };
+  return { output, text: () => text };
+}
+
+describe('diff --json, written piece by piece', () => {
+  const head = { from: { id: 1, startedAt: '2025-01-01T00:00:00Z' }, to: { id: 2, startedAt: '2025-02-01T00:00:00Z' }, counts: { total: 3 } };
+  const item = (i: number) => ({
+    kind: i % 2 ? 'added' : 'changed',
+    assetId: i,
+    tags: i % 3 ? [] : ['moved'],
+    fields: [{ field: 'address', before: `10.0.0.${i}`, after: `10.0.1.${i}` }],
+    before: i % 2 ? null : { address: `10.0.0.${i}`, addresses: [`10.0.0.${i}`], hostname: 'a "quoted"\nname', facts: undefined },
+    after: { address: `10.0.1.${i}`, openPorts: [22, 443], seen: true, facts: undefined },
+  });
+
+  for (const n of [0, 1, 2, 1000, 1001, 2500]) {
+    it(`is JSON.stringify(…, null, 2) of the whole, with ${n} items`, () => {
+      const items = Array.from({ length: n }, (_, i) => item(i));
+      const { output, text } = captured();
+      writePrettyJsonTexts(output, head, 'changes', items.map((x) => prettyItem('changes', x)));
+      expect(text()).toBe(JSON.stringify({ ...head, changes: items }, null, 2) + '\n');
+    });
+  }
+});
