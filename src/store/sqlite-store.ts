@@ -103,8 +103,6 @@ function migrate(raw: BetterSqlite3.Database, path: string, readonly: boolean): 
   }
 }
 
-const RECORD_BATCH_COLUMNS = 22;
-
 /**
  * On some errors (SQLITE_FULL, SQLITE_IOERR, ...) SQLite rolls the transaction back itself; kysely
  * then sends its own ROLLBACK, which fails with "no transaction is active" and hides the real
@@ -125,6 +123,7 @@ function rollbackSafe(raw: BetterSqlite3.Database): BetterSqlite3.Database {
 
 export class SqliteStore implements InventoryStore {
   readonly db: Kysely<Database>;
+  private writeStatements: WriteStatements | undefined;
 
   constructor(
     readonly path: string,
@@ -213,110 +212,38 @@ export class SqliteStore implements InventoryStore {
 
   async commitBatch(snapshotId: number, rows: RecordRow[], updates: RecordRow[] = [], documents: ImportedDocument[] = []): Promise<void> {
     if (rows.length === 0 && updates.length === 0 && documents.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
+    // better-sqlite3 directly, with statements prepared once per store and run row by row: a batch
+    // is one transaction either way, and this saves building, compiling and preparing a multi-row
+    // statement per batch (kysely prepares every query it runs). BEGIN IMMEDIATE takes the write
+    // lock first. kysely's connection is held meanwhile, so none of its transactions is open.
+    const st = (this.writeStatements ??= prepareWriteStatements(this.raw));
+    const write = this.raw.transaction(() => {
       // Which view the records are of, for asset_views (migration 4).
-      const snapshot = await trx.selectFrom('snapshots').select('kind').where('id', '=', snapshotId).executeTakeFirst();
-      const isScan = (snapshot?.kind ?? 'scan') === 'scan' ? 1 : 0;
+      const kind = st.snapshotKind.get(snapshotId) as string | undefined;
+      const isScan = (kind ?? 'scan') === 'scan' ? 1 : 0;
       for (const row of updates) {
-        const { snapshot_id: _s, asset_id: _a, ...values } = recordValues(snapshotId, row);
-        const updated = await trx
-          .updateTable('records')
-          .set(values)
-          .where('snapshot_id', '=', snapshotId)
-          .where('asset_id', '=', row.assetId)
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await trx.deleteFrom('record_macs').where('record_id', '=', updated.id).execute();
+        const values = recordValues(snapshotId, row);
+        const updated = st.updateRecord.get(values) as { id: number } | undefined;
+        if (updated === undefined) throw new StoreError(`snapshot ${snapshotId}: no record of asset ${row.assetId} to update`);
+        st.deleteMacs.run(updated.id);
         // Same record (same id); only its seen_at may have moved, which matters for a first sighting.
-        await trx
-          .updateTable('asset_views')
-          .set({ first_seen_at: row.seenAt })
-          .where('asset_id', '=', row.assetId)
-          .where('is_scan', '=', isScan)
-          .where('first_snapshot_id', '=', snapshotId)
-          .execute();
-        if (row.summary.macs.length > 0) {
-          await trx
-            .insertInto('record_macs')
-            .values(row.summary.macs.map((mac) => ({ record_id: updated.id, snapshot_id: snapshotId, asset_id: row.assetId, mac })))
-            .execute();
-        }
+        st.updateFirstSeen.run(row.seenAt, row.assetId, isScan, snapshotId);
+        for (const mac of row.summary.macs) st.insertMac.run(updated.id, snapshotId, row.assetId, mac);
       }
-      const created = rows.filter((r) => r.newAsset);
-      for (const chunk of chunks(created, 300)) {
-        await trx
-          .insertInto('assets')
-          .values(chunk.map((r) => ({ id: r.assetId, created_snapshot_id: snapshotId, created_at: r.seenAt })))
-          .execute();
-      }
-      // SQLite caps bound parameters per statement; keep each insert under it.
-      for (const chunk of chunks(rows, Math.floor(30000 / RECORD_BATCH_COLUMNS))) {
-        const inserted = await trx
-          .insertInto('records')
-          .values(chunk.map((r) => recordValues(snapshotId, r)))
-          .returning(['id', 'asset_id'])
-          .execute();
-        const macs = inserted.flatMap((ins, i) =>
-          chunk[i]!.summary.macs.map((mac) => ({
-            record_id: ins.id,
-            snapshot_id: snapshotId,
-            asset_id: ins.asset_id,
-            mac,
-          })),
-        );
-        for (const macChunk of chunks(macs, 5000)) {
-          await trx.insertInto('record_macs').values(macChunk).execute();
-        }
+      for (const r of rows) if (r.newAsset) st.insertAsset.run(r.assetId, snapshotId, r.seenAt);
+      for (const r of rows) {
+        const recordId = Number(st.insertRecord.run(recordValues(snapshotId, r)).lastInsertRowid);
+        for (const mac of r.summary.macs) st.insertMac.run(recordId, snapshotId, r.assetId, mac);
         // Each new record is its asset's latest in its view (ids only grow), and the first when the
         // view has none yet.
-        const seenAt = new Map(chunk.map((r) => [r.assetId, r.seenAt]));
-        const views = inserted.map((ins) => ({
-          asset_id: ins.asset_id,
-          is_scan: isScan,
-          first_snapshot_id: snapshotId,
-          first_seen_at: seenAt.get(ins.asset_id)!,
-          last_snapshot_id: snapshotId,
-          last_record_id: ins.id,
-        }));
-        for (const viewChunk of chunks(views, 4000)) {
-          await trx
-            .insertInto('asset_views')
-            .values(viewChunk)
-            .onConflict((oc) =>
-              oc.columns(['asset_id', 'is_scan']).doUpdateSet((eb) => ({
-                last_snapshot_id: eb.ref('excluded.last_snapshot_id'),
-                last_record_id: eb.ref('excluded.last_record_id'),
-              })),
-            )
-            .execute();
-        }
+        st.upsertView.run(r.assetId, isScan, snapshotId, r.seenAt, snapshotId, recordId);
       }
       // In the records' transaction: a document counts as imported exactly when its record is stored.
       // A row left by an interrupted import is taken over.
-      for (const chunk of chunks(documents, 1000)) {
-        await trx
-          .insertInto('imported_documents')
-          .values(
-            chunk.map((d) => ({
-              sha256: d.sha256,
-              snapshot_id: snapshotId,
-              asset_id: d.assetId,
-              collected_at: d.collectedAt,
-              file: d.file,
-              imported_at: d.importedAt,
-            })),
-          )
-          .onConflict((oc) =>
-            oc.column('sha256').doUpdateSet((eb) => ({
-              snapshot_id: eb.ref('excluded.snapshot_id'),
-              asset_id: eb.ref('excluded.asset_id'),
-              collected_at: eb.ref('excluded.collected_at'),
-              file: eb.ref('excluded.file'),
-              imported_at: eb.ref('excluded.imported_at'),
-            })),
-          )
-          .execute();
-      }
+      for (const d of documents) st.upsertDocument.run(d.sha256, snapshotId, d.assetId, d.collectedAt, d.file, d.importedAt);
+    });
+    await this.db.connection().execute(async () => {
+      write.immediate();
     });
   }
 
@@ -535,6 +462,36 @@ export class SqliteStore implements InventoryStore {
 }
 
 type RecordRowDb = Selectable<RecordsTable>;
+
+type WriteStatements = ReturnType<typeof prepareWriteStatements>;
+
+/** commitBatch's statements, prepared once per store. */
+function prepareWriteStatements(raw: BetterSqlite3.Database) {
+  const recordColumns = ['seen_at', 'address', 'address_num', 'addresses', 'macs', 'hostname', 'vendor', 'model', 'serial', 'type', 'os', 'firmware', 'smbios_uuid', 'snmp_engine_id', 'open_ports', 'facts', 'statuses', 'evidence', 'conflicts'];
+  return {
+    snapshotKind: raw.prepare('SELECT kind FROM snapshots WHERE id = ?').pluck(),
+    insertAsset: raw.prepare('INSERT INTO assets (id, created_snapshot_id, created_at) VALUES (?, ?, ?)'),
+    insertRecord: raw.prepare(
+      `INSERT INTO records (snapshot_id, asset_id, ${recordColumns.join(', ')}) VALUES (@snapshot_id, @asset_id, ${recordColumns.map((c) => `@${c}`).join(', ')})`,
+    ),
+    updateRecord: raw.prepare(
+      `UPDATE records SET ${recordColumns.map((c) => `${c} = @${c}`).join(', ')} WHERE snapshot_id = @snapshot_id AND asset_id = @asset_id RETURNING id`,
+    ),
+    deleteMacs: raw.prepare('DELETE FROM record_macs WHERE record_id = ?'),
+    insertMac: raw.prepare('INSERT INTO record_macs (record_id, snapshot_id, asset_id, mac) VALUES (?, ?, ?, ?)'),
+    updateFirstSeen: raw.prepare('UPDATE asset_views SET first_seen_at = ? WHERE asset_id = ? AND is_scan = ? AND first_snapshot_id = ?'),
+    upsertView: raw.prepare(
+      `INSERT INTO asset_views (asset_id, is_scan, first_snapshot_id, first_seen_at, last_snapshot_id, last_record_id) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (asset_id, is_scan) DO UPDATE SET last_snapshot_id = excluded.last_snapshot_id, last_record_id = excluded.last_record_id`,
+    ),
+    upsertDocument: raw.prepare(
+      `INSERT INTO imported_documents (sha256, snapshot_id, asset_id, collected_at, file, imported_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (sha256) DO UPDATE SET snapshot_id = excluded.snapshot_id, asset_id = excluded.asset_id,
+         collected_at = excluded.collected_at, file = excluded.file, imported_at = excluded.imported_at`,
+    ),
+  };
+}
+
 function recordValues(snapshotId: number, r: RecordRow) {
   const s = r.summary;
   return {
