@@ -63,7 +63,12 @@ const nonBlank = (s: string | undefined): string | undefined => {
 };
 
 export function documentToObservation(doc: InventoryDocument, scanner: 'local' | 'import'): Observation {
-  const addresses = documentAddresses(doc);
+  return observationOf(doc, scanner, documentAddresses(doc));
+}
+
+// Objects are built by assignment in a fixed key order rather than spread from temporary ones: an
+// import runs this for every document, and the stored facts keep the same key order either way.
+function observationOf(doc: InventoryDocument, scanner: 'local' | 'import', addresses: string[]): Observation {
   const hostname = documentHostname(doc);
   const facts: Facts = {};
   const sys = doc.system;
@@ -89,30 +94,31 @@ export function documentToObservation(doc: InventoryDocument, scanner: 'local' |
   const release = nonBlank(os.release);
   const osName = release && !os.name.includes(release) ? `${os.name} ${release}` : os.name;
   facts.os = sourced(osName.trim(), os.source);
-  facts.osDetails = sourced(
-    {
-      platform: os.platform,
-      name: os.name,
-      ...(release ? { release } : {}),
-      ...(nonBlank(os.build) ? { build: os.build!.trim() } : {}),
-      ...(nonBlank(os.codename) ? { codename: os.codename!.trim() } : {}),
-      ...(nonBlank(os.kernel) ? { kernel: os.kernel!.trim() } : {}),
-      ...(nonBlank(os.arch) ? { arch: os.arch!.trim() } : {}),
-    },
-    os.source,
-  );
+  const osDetails: NonNullable<Facts['osDetails']>['value'] = { platform: os.platform, name: os.name };
+  if (release) osDetails.release = release;
+  const build = nonBlank(os.build);
+  if (build) osDetails.build = build;
+  const codename = nonBlank(os.codename);
+  if (codename) osDetails.codename = codename;
+  const kernel = nonBlank(os.kernel);
+  if (kernel) osDetails.kernel = kernel;
+  const arch = nonBlank(os.arch);
+  if (arch) osDetails.arch = arch;
+  facts.osDetails = sourced(osDetails, os.source);
   const domain = nonBlank(os.domain) ?? (hostname.includes('.') ? hostname.slice(hostname.indexOf('.') + 1) : undefined);
   if (domain) facts.domain = sourced(domain, os.source);
 
   if (doc.bios) {
     const b = doc.bios;
-    const bios = {
-      ...(nonBlank(b.vendor) ? { vendor: b.vendor!.trim() } : {}),
-      ...(nonBlank(b.version) ? { version: b.version!.trim() } : {}),
-      ...(nonBlank(b.releaseDate) ? { releaseDate: b.releaseDate!.trim() } : {}),
-    };
-    if (Object.keys(bios).length > 0) facts.bios = sourced(bios, b.source);
-    if (bios.version) facts.firmware = sourced(bios.version, b.source);
+    const bios: NonNullable<Facts['bios']>['value'] = {};
+    const vendor = nonBlank(b.vendor);
+    if (vendor) bios.vendor = vendor;
+    const version = nonBlank(b.version);
+    if (version) bios.version = version;
+    const releaseDate = nonBlank(b.releaseDate);
+    if (releaseDate) bios.releaseDate = releaseDate;
+    if (vendor || version || releaseDate) facts.bios = sourced(bios, b.source);
+    if (version) facts.firmware = sourced(version, b.source);
   }
   if (doc.cpu) {
     const { source, ...cpu } = doc.cpu;
@@ -128,14 +134,12 @@ export function documentToObservation(doc: InventoryDocument, scanner: 'local' |
     const interfaces: NetInterface[] = doc.network.interfaces.map((i, index) => {
       const mac = nonBlank(i.mac)?.toLowerCase();
       if (mac && mac !== '00:00:00:00:00:00' && !macs.some((m) => m.value === mac)) macs.push(sourced(mac, doc.network!.source));
-      return {
-        index: index + 1,
-        name: i.name,
-        ...(mac ? { mac } : {}),
-        ...(i.speedMbps !== undefined ? { speedMbps: i.speedMbps } : {}),
-        ...(i.up !== undefined ? { operStatus: i.up ? 'up' : 'down' } : {}),
-        addresses: [...i.ipv4, ...i.ipv6],
-      };
+      const iface: NetInterface = { index: index + 1, name: i.name };
+      if (mac) iface.mac = mac;
+      if (i.speedMbps !== undefined) iface.speedMbps = i.speedMbps;
+      if (i.up !== undefined) iface.operStatus = i.up ? 'up' : 'down';
+      iface.addresses = i.ipv6.length === 0 ? i.ipv4.slice() : [...i.ipv4, ...i.ipv6];
+      return iface;
     });
     if (macs.length > 0) facts.macs = macs;
     facts.interfaces = sourced(interfaces, doc.network.source);
@@ -158,8 +162,8 @@ export function documentToObservation(doc: InventoryDocument, scanner: 'local' |
  * machine reported: a machine is one record however many interfaces it has.
  */
 export function documentRecord(doc: InventoryDocument, scanner: 'local' | 'import'): DeviceRecord {
-  const observation = documentToObservation(doc, scanner);
   const addresses = documentAddresses(doc);
+  const observation = observationOf(doc, scanner, addresses);
   return {
     address: observation.address,
     addresses: addresses.length > 0 ? addresses : [observation.address],
