@@ -5,16 +5,29 @@
 
 /** IPv4 as an unsigned 32-bit number, or null if `s` is not a dotted quad. */
 function ipv4ToNumber(s: string): number | null {
-  const parts = s.split('.');
-  if (parts.length !== 4) return null;
+  // A character loop: sorting a large diff parses every address, and split plus a regex per octet
+  // showed up in its profile. Four dot-separated runs of 1-3 digits, each at most 255.
   let n = 0;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return null;
-    const octet = Number(p);
-    if (octet > 255) return null;
-    n = n * 256 + octet;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return null;
+      octet = octet * 10 + (c - 48);
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      if (octet > 255) return null;
+      n = n * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else {
+      return null;
+    }
   }
-  return n;
+  if (dots !== 3 || digits === 0 || octet > 255) return null;
+  return n * 256 + octet;
 }
 
 /** IPv6 as a 128-bit bigint, or null if `s` is not an IPv6 address (zone ids are ignored). */
