@@ -245,8 +245,9 @@ class Sweep {
       onSnmp: (addr, rttMs) => this.onSnmpAnswer(addr, rttMs),
       onFatal: (error) => this.out.fail(error),
     });
-    await this.probes.open();
-    this.report.udpSockets = this.probes.sockets;
+    // Not awaited: the feed starts at once (arp-scan, or datagrams the engines hold until their
+    // sockets are open) while workers start.
+    const opening = this.probes.open().catch((error: unknown) => this.out.fail(error));
     const stopProbes = (): void => this.probes?.abort();
     this.ctx.signal.addEventListener('abort', stopProbes, { once: true });
 
@@ -270,6 +271,8 @@ class Sweep {
       await feeder;
       await poller;
       this.ctx.signal.removeEventListener('abort', stopProbes);
+      await opening;
+      this.report.udpSockets = this.probes.sockets;
       await this.probes.close();
       this.report.sendErrors = this.probes.sendErrors;
       if (this.icmpTimer) clearTimeout(this.icmpTimer);

@@ -47,6 +47,8 @@ export class ProbeEngine {
   private sentBatch: number[] = [];
   private tcpBatch: { id: number; outcomes: PortOutcome[] }[] = [];
   private flushQueued = false;
+  private opened = false;
+  private readonly early: EngineRequest[] = [];
 
   constructor(
     private readonly options: ProbeEngineOptions,
@@ -65,10 +67,17 @@ export class ProbeEngine {
 
   async open(): Promise<void> {
     if (this.options.maxPending > 0) await this.udp.open();
+    this.opened = true;
     this.emit({ type: 'ready', sockets: this.udp.socketCount });
+    for (const request of this.early.splice(0)) this.handle(request);
   }
 
+  /** Requests may come before the sockets are open (the sweep does not wait): datagrams wait for them. */
   handle(request: EngineRequest): void {
+    if (!this.opened && (request.type === 'udp' || request.type === 'forget')) {
+      this.early.push(request);
+      return;
+    }
     switch (request.type) {
       case 'udp':
         for (const addr of request.addrs) {

@@ -42,6 +42,9 @@ export function arpScan(options: ArpScanOptions): Promise<ArpScanResult> {
       '--numeric', // addresses only: never a DNS lookup
       `--interface=${options.device}`,
       `--retry=${options.attempts}`,
+      // A LAN answers ARP within milliseconds: retry a silent address after 300 ms, and end 450 ms
+      // after the last attempt (arp-scan's default 500 ms, times 1.5 per attempt, ends 750 ms after).
+      '--timeout=300',
       `--interval=${intervalUs}u`,
       '--file=-',
     ];
