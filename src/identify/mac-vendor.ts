@@ -2,16 +2,20 @@
 // each entry is the organisation).
 //
 // The registry is a 5.6 MB JSON object of 53,000 entries; parsed, it holds about 30 MB of heap for
-// the whole run, for the few dozen makers a network actually has. So the file is kept as bytes,
-// each prefix is found in it when first asked for, and the answers are remembered.
+// the whole run, for the few dozen makers a network actually has. So the file is kept as bytes, one
+// pass on first use notes where each six-digit prefix's value starts, and a value is decoded when
+// first asked for and remembered.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-let registry: Buffer | null = null;
+let registry: { bytes: Buffer; offsets: Map<string, number> } | null = null;
 const known = new Map<string, string | null>();
 
-function load(): Buffer {
-  registry ??= readFileSync(createRequire(import.meta.url).resolve('oui-data'));
+function load(): { bytes: Buffer; offsets: Map<string, number> } {
+  if (!registry) {
+    const bytes = readFileSync(createRequire(import.meta.url).resolve('oui-data'));
+    registry = { bytes, offsets: indexKeys(bytes) };
+  }
   return registry;
 }
 
@@ -25,25 +29,48 @@ export function macVendor(mac: string): string | null {
   const oui = hex.slice(0, 6);
   let name = known.get(oui);
   if (name === undefined) {
-    const entry = lookup(load(), oui);
-    const first = entry?.split('\n')[0]!.trim() ?? '';
+    const { bytes, offsets } = load();
+    const at = offsets.get(oui);
+    const first = at === undefined ? '' : (readString(bytes, at)?.split('\n')[0]!.trim() ?? '');
     name = first.length > 0 && first !== 'Private' ? first : null;
     known.set(oui, name);
   }
   return name;
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
 /**
- * The value of key `oui` in the registry's JSON text. A key is a quoted six-digit hex string followed
- * by a colon; inside a value a quote is always escaped (\"), so that pattern can only be a key.
+ * Where each six-hex-digit key's value begins (its opening quote), found by walking the JSON's
+ * strings once: a string followed by a colon is a key. Other keys (the longer MA-M and MA-S
+ * prefixes) are skipped, as before.
  */
-function lookup(json: Buffer, oui: string): string | null {
-  const at = json.indexOf(`"${oui}":`, 0, 'latin1');
-  if (at < 0) return null;
-  let start = at + oui.length + 3;
-  while (start < json.length && json[start] !== 0x22) start++; // the value's opening quote
+function indexKeys(json: Buffer): Map<string, number> {
+  const offsets = new Map<string, number>();
+  let i = json.indexOf(QUOTE);
+  while (i >= 0 && i < json.length) {
+    let end = i + 1;
+    while (end < json.length && json[end] !== QUOTE) end += json[end] === BACKSLASH ? 2 : 1;
+    let next = end + 1;
+    while (next < json.length && (json[next] === 0x20 || json[next] === 0x0a || json[next] === 0x0d || json[next] === 0x09)) next++;
+    if (json[next] === 0x3a) {
+      // A key: its value is the next string.
+      const value = json.indexOf(QUOTE, next);
+      if (value < 0) break;
+      if (end - i === 7) offsets.set(json.toString('latin1', i + 1, end), value);
+      i = value;
+      continue;
+    }
+    i = json.indexOf(QUOTE, end + 1);
+  }
+  return offsets;
+}
+
+/** The JSON string whose opening quote is at `start`, decoded. */
+function readString(json: Buffer, start: number): string | null {
   let end = start + 1;
-  while (end < json.length && json[end] !== 0x22) end += json[end] === 0x5c ? 2 : 1; // skip escapes
+  while (end < json.length && json[end] !== QUOTE) end += json[end] === BACKSLASH ? 2 : 1;
   try {
     const value: unknown = JSON.parse(json.toString('utf8', start, end + 1));
     return typeof value === 'string' ? value : null;

@@ -429,6 +429,9 @@ class Sweep {
    */
   private secondPassWorthIt(): boolean {
     if (this.options.secondPass !== 'auto') return this.options.secondPass === 'always';
+    // Packets the kernel dropped while the sweep ran may have been ARP answers, lost in a burst
+    // that the per-host estimate below cannot see (measured on the lab: 3 of 4,032 hosts missed).
+    if (this.report.drops > 0) return true;
     const { arpFirstTry, arpLaterTry } = this.report;
     const answered = arpFirstTry + arpLaterTry;
     const p = (arpLaterTry + 1) / (answered + 2);
