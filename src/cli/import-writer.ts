@@ -6,7 +6,7 @@
 // prepared (prepare-document.ts): a summary for identity and the facts as stored JSON text, so the
 // main thread never parses or serialises a document's facts. Only a machine met twice in one run
 // (two documents of it in the folder) has its facts parsed again, to merge them; the newer
-// document's facts win (mergeRows below, as SnapshotWriter with preferNewer).
+// document's facts win (mergeRows below; SnapshotWriter, for scans, keeps the first row's).
 //
 // Memory stays flat in the number of documents: a batch is bounded in rows and in bytes, and once
 // committed only a stub of each row is kept (identity keeps each asset's summary in its index).
@@ -145,7 +145,7 @@ const factsText = (json: string | Uint8Array): string => (typeof json === 'strin
 
 /**
  * A row of this run merged with another document of the same machine: the newer document's facts
- * first (the same rule as SnapshotWriter's mergeRows with preferNewer, for the same reason: the
+ * first (the opposite of SnapshotWriter's rule for scans, for this reason: the
  * latest document of a machine is its current state).
  */
 function mergeRows(row: RecordRow, doc: PreparedDocument): PendingRow {

@@ -1,6 +1,7 @@
 // Writes one snapshot's device records as they come: resolves each record to an asset, merges a
 // device met twice in the run into one row, and commits rows in batches (at least once a second).
-// Shared by `scan` (run-scan.ts) and by `local` / `import` (run-import.ts).
+// Used by `scan` (run-scan.ts); imports have their own writer for prepared documents
+// (import-writer.ts), which keeps the newest document's facts where this keeps the first row's.
 //
 // Memory stays flat in the size of the run: once a batch is committed, the writer keeps only each
 // row's summary (for merging and identity); a device met again after its row was committed is
@@ -13,20 +14,6 @@ import type { ImportedDocument, InventoryStore, RecordRow } from '../store/inven
 
 const BATCH_ROWS = 200;
 const BATCH_MS = 1000;
-
-export interface SnapshotWriterOptions {
-  /**
-   * When a device is met twice, whose facts win: the row written first (a scan: the first address
-   * found), or the one seen latest (imports: the newest document of a machine).
-   */
-  preferNewer?: boolean;
-  /**
-   * Keep pending rows' facts as JSON text only (RecordRow.factsJson), read back when a pending row
-   * is merged: for imports, whose documents are big, so that they leave the heap as objects at once
-   * instead of surviving until their batch is committed.
-   */
-  factsAsText?: boolean;
-}
 
 /** The document a record came from, written in the records' transaction (idempotent imports). */
 export type DocumentRef = Omit<ImportedDocument, 'assetId'>;
@@ -59,7 +46,6 @@ export class SnapshotWriter {
     private readonly index: AssetIndex,
     private nextId: number,
     private readonly counts: SnapshotCounts,
-    private readonly options: SnapshotWriterOptions = {},
   ) {
     // Commit what has been found at least once a second, even when hosts trickle in.
     this.timer = setInterval(() => void this.flush().catch(() => undefined), BATCH_MS);
@@ -76,9 +62,9 @@ export class SnapshotWriter {
       assetId = identity.assetId as number;
       // Let a pending flush finish first, so a stub's row is in the store when it is read back.
       if ('committed' in known) await this.flushing;
-      const existing = 'committed' in known ? await this.store.snapshotRecord(this.snapshotId, assetId) : withFacts(known);
+      const existing = 'committed' in known ? await this.store.snapshotRecord(this.snapshotId, assetId) : known;
       if (existing === null) throw new Error(`snapshot ${this.snapshotId}: committed record of asset ${assetId} not found`);
-      const merged = this.compact(mergeRows(existing, record, seenAt, Boolean(this.options.preferNewer)));
+      const merged = mergeRows(existing, record, seenAt);
       this.rows.set(assetId, merged);
       const pendingAt = 'committed' in known ? -1 : this.pendingInserts.indexOf(known);
       if (pendingAt >= 0) {
@@ -90,7 +76,7 @@ export class SnapshotWriter {
     } else {
       const newAsset = identity.assetId === null;
       assetId = identity.assetId ?? this.nextId++;
-      const row: RecordRow = this.compact({
+      const row: RecordRow = {
         assetId,
         newAsset,
         seenAt,
@@ -99,7 +85,7 @@ export class SnapshotWriter {
         statuses: record.statuses,
         evidence: identity.evidence,
         conflicts: identity.conflicts,
-      });
+      };
       this.claimed.add(assetId);
       this.rows.set(assetId, row);
       this.pendingInserts.push(row);
@@ -132,25 +118,13 @@ export class SnapshotWriter {
     return this.flushing;
   }
 
-  /** The row as kept while pending: with its facts as text when the options ask for it. */
-  private compact(row: RecordRow): RecordRow {
-    if (!this.options.factsAsText) return row;
-    return { ...row, facts: {}, factsJson: row.factsJson ?? JSON.stringify(row.facts) };
-  }
-
   stop(): void {
     clearInterval(this.timer);
   }
 }
 
-/** A pending row with its facts as objects again (they were kept as text). */
-function withFacts(row: RecordRow): RecordRow {
-  if (row.factsJson === undefined) return row;
-  const { factsJson, ...rest } = row;
-  return { ...rest, facts: JSON.parse(factsJson) as RecordRow['facts'] };
-}
-
-function mergeRows(row: RecordRow, record: DeviceRecord, seenAt: string, preferNewer: boolean): RecordRow {
+/** A device met twice in a scan: the row written first (its first address) keeps precedence. */
+function mergeRows(row: RecordRow, record: DeviceRecord, seenAt: string): RecordRow {
   const asObservation = (address: string, facts: RecordRow['facts'], at: string): Observation => ({
     scanner: 'merged',
     address,
@@ -160,11 +134,10 @@ function mergeRows(row: RecordRow, record: DeviceRecord, seenAt: string, preferN
   });
   const old = asObservation(row.summary.address, row.facts, row.seenAt);
   const fresh = asObservation(record.address, record.facts, seenAt);
-  const newerFirst = preferNewer && seenAt > row.seenAt;
-  const facts = mergeFacts(newerFirst ? [fresh, old] : [old, fresh]);
+  const facts = mergeFacts([old, fresh]);
   const statuses = { ...record.statuses, ...row.statuses };
-  const address = newerFirst ? record.address : row.summary.address;
+  const address = row.summary.address;
   const addresses = [...new Set([address, ...row.summary.addresses, ...record.addresses])];
   const summary = summarize({ address, addresses, facts, statuses, observations: [] });
-  return { ...row, facts, statuses, summary, seenAt: newerFirst ? seenAt : row.seenAt };
+  return { ...row, facts, statuses, summary };
 }
