@@ -9,6 +9,7 @@ import type { InventoryFilter } from '../../src/store/inventory-store.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
 import { tempDir } from '../helpers/cli.js';
 import { buildAuditFixture } from './audit-fixture.js';
+import { generateSyntheticDb } from '../helpers/synthetic-db.js';
 
 async function collect(it: AsyncIterable<InventoryEntry>): Promise<InventoryEntry[]> {
   const out: InventoryEntry[] = [];
@@ -50,10 +51,6 @@ describe('streamInventoryAsOf answers as inventoryAsOf', () => {
     const path = join(dir, 'generated.db');
     beforeAll(async () => {
       // The benchmark's generator, small: 600 assets over 5 monthly snapshots.
-      const generator = '../../bench/generate-synthetic-db.mjs';
-      const { generateSyntheticDb } = (await import(generator)) as {
-        generateSyntheticDb: (o: { path: string; assets: number; snapshots: number; seed: number }) => Promise<void>;
-      };
       await generateSyntheticDb({ path, assets: 600, snapshots: 5, seed: 7 });
     });
 

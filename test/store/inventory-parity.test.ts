@@ -17,6 +17,8 @@ import { MIGRATIONS } from '../../src/store/migrations.js';
 import { pruneSnapshots } from '../../src/store/prune-snapshots.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
 import { tempDir } from '../helpers/cli.js';
+import { summary as summaryWith } from '../inventory/fixtures.js';
+import { generateSyntheticDb } from '../helpers/synthetic-db.js';
 
 // ------------------------------------------------------------------------------------------------
 // The references: the queries of schema 3, run on the same file.
@@ -239,23 +241,8 @@ const meta = (startedAt: string, kind: 'scan' | 'local' | 'import' = 'scan') => 
 });
 
 function row(assetId: number, address: string, seenAt: string, extra: Partial<DeviceSummary> = {}, facts: Facts = {}, newAsset = false): RecordRow {
-  const summary: DeviceSummary = {
-    address,
-    addresses: [address],
-    macs: [`00:1b:21:00:00:${assetId.toString(16).padStart(2, '0')}`],
-    hostname: null,
-    vendor: null,
-    model: null,
-    serial: null,
-    type: null,
-    os: null,
-    firmware: null,
-    smbiosUuid: null,
-    snmpEngineId: null,
-    openPorts: [],
-    ...extra,
-  };
-  return { assetId, newAsset, seenAt, summary, facts, statuses: { 'discover:tcp': 'ok' }, evidence: [], conflicts: [] };
+  const base = summaryWith({ address, macs: [`00:1b:21:00:00:${assetId.toString(16).padStart(2, '0')}`], ...extra });
+  return { assetId, newAsset, seenAt, summary: base, facts, statuses: { 'discover:tcp': 'ok' }, evidence: [], conflicts: [] };
 }
 
 const counts = { probed: 1, alive: 1, records: 1, newAssets: 0, failedTargets: 0 };
@@ -337,10 +324,6 @@ describe('inventory reads answer as the schema-3 queries did', () => {
   describe('on a generated inventory with churn', () => {
     const path = join(dir, 'generated.db');
     beforeAll(async () => {
-      const generator = '../../bench/generate-synthetic-db.mjs';
-      const { generateSyntheticDb } = (await import(generator)) as {
-        generateSyntheticDb: (o: { path: string; assets: number; snapshots: number; seed: number }) => Promise<void>;
-      };
       await generateSyntheticDb({ path, assets: 400, snapshots: 4, seed: 11 });
     });
 

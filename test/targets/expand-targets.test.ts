@@ -9,6 +9,7 @@ import {
   ipToInt,
   iterateAddresses,
 } from '../../src/targets/index.js';
+import { seededRandom } from '../helpers/random.js';
 
 const NO_LIMIT = { maxHosts: 2 ** 32 };
 
@@ -243,17 +244,7 @@ describe('buildTargetSet', () => {
 });
 
 describe('count and iteration agree with a brute-force model', () => {
-  /** mulberry32: small, deterministic, good enough to vary test inputs. */
-  function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  const rng = seededRandom;
 
   // Specs fall in 10.0.0.0-10.0.7.255 so they overlap often; the model lists addresses one by one.
   const BASE = ipToInt('10.0.0.0');

@@ -1,19 +1,9 @@
-// Shared by the unattended-operation tests: a seeded random source, and fingerprints of what a
+// Shared by the unattended-operation tests: a seeded random source (re-exported), and fingerprints of what a
 // database holds, to prove that a kill, a signal or a fault changed nothing already committed.
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../helpers/random.js';
 
 export interface SnapshotRow {
   id: number;
