@@ -8,6 +8,8 @@
 // the crontab are left as they were.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../config/load-config.js';
 import { applySettings, DEFAULT_SCAN_SETTINGS, type ConfigFile, type ScanSettingsInput } from '../../config/schema.js';
@@ -54,7 +56,7 @@ export async function cronCommand(flags: CronFlags, output: Output): Promise<num
     configPath,
     db,
     node: process.execPath,
-    bin: fileURLToPath(new URL('../../../bin/netcensus', import.meta.url)),
+    bin: launcherPath(),
     ...(flags.profile ? { profile: flags.profile } : {}),
   });
   for (const warning of cronWarnings(config, entries)) output.err(`netcensus: warning: ${warning}\n`);
@@ -183,4 +185,17 @@ function crontabMissing(error: Error): UsageError {
   return new UsageError(
     `cannot run crontab (${(error as NodeJS.ErrnoException).code ?? error.message}); install cron, or paste the lines "netcensus cron" prints into your scheduler`,
   );
+}
+
+/** bin/netcensus of this installation: the nearest folder above this module that holds it (the
+ * module runs from dist/cli/commands/ or, bundled, from dist/bundle/). */
+function launcherPath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'bin', 'netcensus');
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find bin/netcensus above the installed netcensus modules');
+    dir = parent;
+  }
 }
