@@ -574,8 +574,12 @@ class Sweep {
         batch,
         { fping: this.options.tools.fping, ping: this.options.tools.ping, timeoutMs: this.options.icmpTimeoutMs, retries: 1, signal: this.ctx.signal },
         (address, rttMs) => {
+          // An answer decides this host's ICMP at once: it must not wait for the batch's process,
+          // which ends only when its slowest address has had every retry.
           const state = this.states.get(dottedToInt(address));
-          if (state) this.markAlive(state, { method: 'icmp', rttMs });
+          if (!state) return;
+          state.icmp = 'done';
+          this.markAlive(state, { method: 'icmp', rttMs });
         },
       ),
     ).then(() => {
