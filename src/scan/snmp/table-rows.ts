@@ -112,6 +112,47 @@ export async function walkTables(transport: SnmpTransport, tables: { entry: stri
   });
 }
 
+/** OIDs per GET of getRows: rows of a few columns, well inside a 1,500-byte answer. */
+const GET_ROWS_CHUNK = 24;
+
+/**
+ * Reads the given columns of the given rows with GETs (a table's chosen rows, when walking every
+ * row would read far more). A column a row lacks is simply absent. A GET that times out is asked
+ * once more; one that fails otherwise (tooBig, an agent's error) is asked again in halves, so one
+ * bad cell costs only its own value.
+ */
+export async function getRows(transport: SnmpTransport, entry: string, indexes: string[], columns: number[]): Promise<TableRows> {
+  const rows: TableRows = new Map();
+  const oids = indexes.flatMap((index) => columns.map((column) => `${entry}.${column}.${index}`));
+  const prefix = `${entry}.`;
+  const ask = async (part: string[], retried = false): Promise<void> => {
+    let values: SnmpValue[];
+    try {
+      values = await transport.get(part);
+    } catch (error) {
+      const kind = error instanceof SnmpError ? error.kind : 'error';
+      if (kind === 'timeout') return retried ? undefined : ask(part, true);
+      if (kind === 'auth-failed' || part.length === 1) return;
+      const half = Math.ceil(part.length / 2);
+      await ask(part.slice(0, half));
+      await ask(part.slice(half));
+      return;
+    }
+    for (const v of values) {
+      if (!v.oid.startsWith(prefix)) continue;
+      const rest = v.oid.slice(prefix.length);
+      const dot = rest.indexOf('.');
+      const column = Number(rest.slice(0, dot));
+      const index = rest.slice(dot + 1);
+      let row = rows.get(index);
+      if (!row) rows.set(index, (row = new Map()));
+      row.set(column, v);
+    }
+  };
+  for (let i = 0; i < oids.length; i += GET_ROWS_CHUNK) await ask(oids.slice(i, i + GET_ROWS_CHUNK));
+  return rows;
+}
+
 /** A MAC address from 6 octets, lower-case with colons; null for anything else or all-zero. */
 export function macFromBytes(bytes: Uint8Array | undefined): string | null {
   if (!bytes || bytes.length !== 6) return null;
