@@ -10,12 +10,14 @@ const IF_TYPES: Record<number, string> = {
 };
 const STATUS = ['', 'up', 'down', 'testing', 'unknown', 'dormant', 'notPresent', 'lowerLayerDown'];
 
-export async function collectInterfaces(transport: SnmpTransport): Promise<NetInterface[]> {
+/** `ifNumber`, when the agent gave it, tells the walk how many rows to expect (see WalkHint). */
+export async function collectInterfaces(transport: SnmpTransport, ifNumber?: number): Promise<NetInterface[]> {
   // ifTable, ifXTable and ipAddrTable's ifIndex column walked in the same requests.
   const ipAddrEntry = OID.ipAdEntIfIndex.slice(0, OID.ipAdEntIfIndex.lastIndexOf('.'));
+  const hint = ifNumber !== undefined && Number.isInteger(ifNumber) && ifNumber > 0 && ifNumber <= 100_000 ? { rows: ifNumber } : undefined;
   const [ifRows, xRows, ipRows] = await walkTables(transport, [
-    { entry: OID.ifTable, columns: [2, 3, 5, 6, 7, 8] },
-    { entry: OID.ifXTable, columns: [1, 15, 18] },
+    { entry: OID.ifTable, columns: [2, 3, 5, 6, 7, 8], ...(hint ? { hint } : {}) },
+    { entry: OID.ifXTable, columns: [1, 15, 18], ...(hint ? { hint } : {}) },
     { entry: ipAddrEntry, columns: [2] },
   ]);
   const addresses = new Map<number, string[]>();

@@ -35,7 +35,7 @@ export type SnmpQueryPlanner = (system: SnmpSystemInfo) => SnmpQueryPlan;
 
 /** The system group as one GET. Throws SnmpError when the credential does not work. */
 export async function readSystemGroup(transport: SnmpTransport): Promise<SnmpValue[]> {
-  return transport.get([OID.sysDescr, OID.sysObjectID, OID.sysUpTime, OID.sysContact, OID.sysName, OID.sysLocation, OID.snmpEngineID, OID.ipForwarding]);
+  return transport.get([OID.sysDescr, OID.sysObjectID, OID.sysUpTime, OID.sysContact, OID.sysName, OID.sysLocation, OID.snmpEngineID, OID.ipForwarding, OID.ifNumber]);
 }
 
 const IDENT_WALK_MAX = 32;
@@ -94,7 +94,7 @@ export async function interrogateDevice(
   const sourced = <T>(v: T, source: string): Sourced<T> => ({ value: v, source });
   const [entities, interfaces, hrDevices] = await Promise.all([
     mibs.includes('ENTITY-MIB') ? collectEntities(transport) : Promise.resolve([]),
-    collectInterfaces(transport).catch(() => []),
+    collectInterfaces(transport, value(OID.ifNumber)?.num).catch(() => []),
     mibs.includes('HOST-RESOURCES-MIB') ? collectHrDevices(transport).catch(() => []) : Promise.resolve([]),
   ]);
   if (entities.length > 0) facts.entities = sourced(entities, 'ENTITY-MIB::entPhysicalTable');

@@ -8,6 +8,7 @@ export const OID = {
   sysLocation: '1.3.6.1.2.1.1.6.0',
   snmpEngineID: '1.3.6.1.6.3.10.2.1.1.0',
   ipForwarding: '1.3.6.1.2.1.4.1.0',
+  ifNumber: '1.3.6.1.2.1.2.1.0',
   ifTable: '1.3.6.1.2.1.2.2.1',
   ifXTable: '1.3.6.1.2.1.31.1.1.1',
   ipAdEntIfIndex: '1.3.6.1.2.1.4.20.1.2',

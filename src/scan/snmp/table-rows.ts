@@ -13,8 +13,21 @@ const VARBINDS_PER_REQUEST = 64;
 const FIRST_REPETITIONS = 4;
 const MAX_REPETITIONS = 50;
 
+/**
+ * A walk's requests grow with what it has found (each asks about as many rows again as came so far,
+ * up to the caps) rather than jumping to the cap: an agent answers every repetition asked, past the
+ * end of the subtree too, and on the 46 shared recordings that junk was 30% of the values asked for.
+ * An agent's cost is mostly per value (snmpsim: about 0.2 ms a value, 0.8 ms a request), so a few
+ * more, smaller requests for a small table cost less than one full one.
+ */
+export interface WalkHint {
+  /** Rows the table is expected to have (ifNumber for ifTable): the walk asks for no more than that, plus one to see the end. */
+  rows?: number;
+}
+
 interface Cursor {
   subtree: string;
+  expectedRows: number | undefined;
   /** The OID to ask after next (the last value kept, or the subtree itself). */
   last: string;
   values: SnmpValue[];
@@ -29,8 +42,8 @@ interface Cursor {
  * more; after that, or when the device budget is spent, the values so far are kept. An agent that
  * answers a multi-OID request with an error (out-of-order OIDs...) is walked one subtree at a time.
  */
-export async function walkSubtrees(transport: SnmpTransport, subtrees: string[], maxValues: number): Promise<SnmpValue[][]> {
-  const cursors: Cursor[] = subtrees.map((subtree) => ({ subtree, last: subtree, values: [], done: false }));
+export async function walkSubtrees(transport: SnmpTransport, subtrees: string[], maxValues: number, hints: (WalkHint | undefined)[] = []): Promise<SnmpValue[][]> {
+  const cursors: Cursor[] = subtrees.map((subtree, i) => ({ subtree, expectedRows: hints[i]?.rows, last: subtree, values: [], done: false }));
   await walkCursors(transport, cursors, Math.max(1, maxValues));
   return cursors.map((c) => c.values);
 }
@@ -42,7 +55,9 @@ async function walkCursors(transport: SnmpTransport, cursors: Cursor[], maxValue
     const active = cursors.filter((c) => !c.done).slice(0, VARBINDS_PER_REQUEST);
     if (active.length === 0) return;
     const room = Math.max(...active.map((c) => maxValues - c.values.length));
-    const reps = Math.max(1, Math.min(Math.floor(VARBINDS_PER_REQUEST / active.length), first ? FIRST_REPETITIONS : MAX_REPETITIONS, room));
+    // One repetition count serves every open subtree: the largest that one of them wants.
+    const wanted = Math.max(...active.map((c) => wantedRepetitions(c, first)));
+    const reps = Math.max(1, Math.min(Math.floor(VARBINDS_PER_REQUEST / active.length), wanted, room));
     let answer: (SnmpValue | null)[][];
     try {
       answer = await transport.getBulk(
@@ -86,15 +101,24 @@ async function walkCursors(transport: SnmpTransport, cursors: Cursor[], maxValue
   }
 }
 
+/** Repetitions a subtree would ask for next: its expected rows left and one more, else as many as it has. */
+function wantedRepetitions(c: Cursor, first: boolean): number {
+  const got = c.values.length;
+  if (c.expectedRows !== undefined && got < c.expectedRows) return c.expectedRows - got + 1;
+  if (first) return FIRST_REPETITIONS;
+  return Math.min(MAX_REPETITIONS, Math.max(FIRST_REPETITIONS, got));
+}
+
 /** Walks the given columns of a table entry together and groups values by row index. */
 export async function walkColumns(transport: SnmpTransport, entry: string, columns: number[], maxValues = 5000): Promise<TableRows> {
   return (await walkTables(transport, [{ entry, columns }], maxValues))[0]!;
 }
 
 /** Walks the columns of several tables in the same requests; one TableRows per table. */
-export async function walkTables(transport: SnmpTransport, tables: { entry: string; columns: number[] }[], maxValues = 5000): Promise<TableRows[]> {
+export async function walkTables(transport: SnmpTransport, tables: { entry: string; columns: number[]; hint?: WalkHint }[], maxValues = 5000): Promise<TableRows[]> {
   const subtrees = tables.flatMap((t) => t.columns.map((c) => `${t.entry}.${c}`));
-  const walked = await walkSubtrees(transport, subtrees, maxValues);
+  const hints = tables.flatMap((t) => t.columns.map(() => t.hint));
+  const walked = await walkSubtrees(transport, subtrees, maxValues, hints);
   let k = 0;
   return tables.map(({ entry, columns }) => {
     const rows: TableRows = new Map();
