@@ -53,11 +53,12 @@ export function csvHeader(columns: readonly string[]): string {
   return `${columns.map(csvField).join(',')}\r\n`;
 }
 
+/** Writes the header and one record per entry; resolves to the number of records. */
 export async function writeAssetsCsv(
   entries: Iterable<InventoryEntry> | AsyncIterable<InventoryEntry>,
   out: Writable,
   options: CsvOptions = {},
-): Promise<void> {
+): Promise<number> {
   const columns = options.columns ?? ASSET_COLUMNS;
   const connections = options.connections ?? new Map<string, SwitchPort>();
   const details = columns.some((c) => !(ASSET_COLUMNS as readonly string[]).includes(c));
@@ -70,11 +71,13 @@ export async function writeAssetsCsv(
   if (options.bom) await write('\ufeff');
   let text = csvHeader(columns);
   let rows = 0;
+  let total = 0;
   const cells: (string | number)[] = new Array<string | number>(columns.length);
   for await (const entry of entries) {
     const row: Partial<AssetRow & AssetDetailRow> = details ? { ...assetRow(entry), ...assetDetails(entry, connections) } : assetRow(entry);
     for (let i = 0; i < columns.length; i++) cells[i] = row[columns[i]!]!;
     text += csvRecord(cells);
+    total++;
     if (++rows >= BATCH_ROWS) {
       await write(text);
       text = '';
@@ -82,4 +85,5 @@ export async function writeAssetsCsv(
     }
   }
   if (text !== '') await write(text);
+  return total;
 }

@@ -16,7 +16,7 @@ export async function writeInventoryJson(
   entries: Iterable<InventoryEntry> | AsyncIterable<InventoryEntry>,
   out: Writable,
   extras: JsonExtras = {},
-): Promise<void> {
+): Promise<number> {
   const write = (text: string): Promise<void> =>
     new Promise((resolve, reject) => {
       out.write(text, (error) => (error ? reject(error) : resolve()));
@@ -37,10 +37,12 @@ export async function writeInventoryJson(
   }
   await write('"assets":[');
   let first = true;
+  let count = 0;
   let pending = '';
   for await (const entry of entries) {
     pending += (first ? '\n' : ',\n') + JSON.stringify(redactSecrets({ ...entry, status: assetStatus(entry) }));
     first = false;
+    count++;
     // Fewer, larger writes: one callback per 64 KiB rather than per asset.
     if (pending.length > 65_536) {
       await write(pending);
@@ -48,4 +50,5 @@ export async function writeInventoryJson(
     }
   }
   await write(pending + '\n]}\n');
+  return count;
 }

@@ -60,7 +60,7 @@ export async function exportCommand(ref: string, flags: ExportFlags, output: Out
         const wanted = columns ?? ASSET_COLUMNS;
         const needsDetails = wanted.some((c) => !(ASSET_COLUMNS as readonly string[]).includes(c));
         const connections = needsDetails ? (await collectDetails(store, snapshot.id)).connections : undefined;
-        await writeAssetsCsv(counted(store.streamInventoryAsOf(snapshot.id, {}, { withFacts: needsDetails })), out, {
+        written = await writeAssetsCsv(store.streamInventoryAsOf(snapshot.id, {}, { withFacts: needsDetails }), out, {
           columns: wanted,
           bom: Boolean(flags.bom),
           ...(connections ? { connections } : {}),
@@ -68,7 +68,7 @@ export async function exportCommand(ref: string, flags: ExportFlags, output: Out
       } else if (flags.format === 'json') {
         const since = flags.since !== undefined ? await resolveSince(store, snapshot, flags.since) : undefined;
         const changes = since !== undefined ? (since ? (await compareInventories(store, since, snapshot)).changes : []) : undefined;
-        await writeInventoryJson(snapshot, counted(store.streamInventoryAsOf(snapshot.id, {}, { withFacts: true })), out, {
+        written = await writeInventoryJson(snapshot, store.streamInventoryAsOf(snapshot.id, {}, { withFacts: true }), out, {
           ...(changes !== undefined ? { since, changes } : {}),
         });
       } else {
@@ -78,6 +78,8 @@ export async function exportCommand(ref: string, flags: ExportFlags, output: Out
         await writeWorkbook(sheets, out, { created: new Date(snapshot.finishedAt ?? snapshot.startedAt) });
       }
     };
+    // The workbook's writer reads its sheets' rows itself; CSV and JSON writers count their own,
+    // without a generator between the store and them (one more await per row).
     async function* counted(entries: AsyncIterable<InventoryEntry>): AsyncGenerator<InventoryEntry> {
       for await (const e of entries) {
         written++;
