@@ -167,39 +167,80 @@ export function finishChanges(changes: Change[]): Change[] {
   return sortChanges(pairReplacements(changes));
 }
 
+/** What pairs a removed asset with an added one (pairReplacements): address and hostname, or null. */
+export function replacementKey(e: InventoryEntry): string | null {
+  return e.hostname === null || e.hostname.trim() === '' ? null : `${e.address}\u0000${e.hostname.trim().toLowerCase()}`;
+}
+
+/** An added or removed change as pairing needs it: its kind, asset, key (replacementKey) and place. */
+export interface PairingCandidate {
+  readonly kind: 'added' | 'removed';
+  readonly assetId: number;
+  readonly key: string | null;
+  readonly place: ChangePlace;
+}
+
+/** The candidate an added or removed change is for pairing (other kinds are never paired). */
+export function pairingCandidate(c: Change): PairingCandidate | null {
+  if (c.kind === 'added') return { kind: 'added', assetId: c.assetId, key: replacementKey(c.after as InventoryEntry), place: changePlace(c) };
+  if (c.kind === 'removed') return { kind: 'removed', assetId: c.assetId, key: replacementKey(c.before as InventoryEntry), place: changePlace(c) };
+  return null;
+}
+
 /**
- * Pairs added and removed assets at the same address with the same hostname into `replaced`.
- * Deterministic: added assets in (address, id) order each take the lowest-id removed asset left.
+ * Which removed and added assets are one replacement (pairReplacements), by their index in
+ * `candidates`: [removed, added] pairs. Deterministic: added assets in (address, id) order each
+ * take the lowest-id removed asset left with the same key.
+ */
+export function pairCandidates(candidates: readonly PairingCandidate[]): Array<[removed: number, added: number]> {
+  const removedByKey = new Map<string, number[]>();
+  const removed = candidates.map((c, i) => i).filter((i) => candidates[i]!.kind === 'removed');
+  removed.sort((x, y) => candidates[x]!.assetId - candidates[y]!.assetId);
+  for (const i of removed) {
+    const k = candidates[i]!.key;
+    if (k === null) continue;
+    const list = removedByKey.get(k);
+    if (list) list.push(i);
+    else removedByKey.set(k, [i]);
+  }
+  const added = candidates.map((c, i) => i).filter((i) => candidates[i]!.kind === 'added');
+  added.sort((x, y) => compareChangePlaces(candidates[x]!.place, candidates[y]!.place));
+  const pairs: Array<[number, number]> = [];
+  for (const i of added) {
+    const k = candidates[i]!.key;
+    const r = k === null ? undefined : removedByKey.get(k)?.shift();
+    if (r !== undefined) pairs.push([r, i]);
+  }
+  return pairs;
+}
+
+/** The `replaced` change of a removed asset (its last state `before`) by an added one (`after`). */
+export function replacement(removedAssetId: number, before: InventoryEntry, addedAssetId: number, after: InventoryEntry): Change {
+  return {
+    kind: 'replaced',
+    assetId: addedAssetId,
+    replacedAssetId: removedAssetId,
+    tags: ['replaced'],
+    fields: diffFields(before, after),
+    before,
+    after,
+  };
+}
+
+/**
+ * Pairs added and removed assets at the same address with the same hostname into `replaced`
+ * (pairCandidates).
  */
 function pairReplacements(changes: Change[]): Change[] {
-  const key = (e: InventoryEntry): string | null =>
-    e.hostname === null || e.hostname.trim() === '' ? null : `${e.address}\u0000${e.hostname.trim().toLowerCase()}`;
-
-  const removedByKey = new Map<string, Change[]>();
-  for (const c of changes.filter((c) => c.kind === 'removed').sort((x, y) => x.assetId - y.assetId)) {
-    const k = key(c.before as InventoryEntry);
-    if (k === null) continue;
-    removedByKey.set(k, [...(removedByKey.get(k) ?? []), c]);
-  }
-
+  const unpaired = changes.filter((c) => c.kind === 'added' || c.kind === 'removed');
+  const pairs = pairCandidates(unpaired.map((c) => pairingCandidate(c)!));
   const paired = new Set<Change>();
   const replacements: Change[] = [];
-  for (const added of sortChanges(changes.filter((c) => c.kind === 'added'))) {
-    const newEntry = added.after as InventoryEntry;
-    const k = key(newEntry);
-    const removed = k === null ? undefined : removedByKey.get(k)?.shift();
-    if (removed === undefined) continue;
-    const oldEntry = removed.before as InventoryEntry;
+  for (const [r, a] of pairs) {
+    const removed = unpaired[r]!;
+    const added = unpaired[a]!;
     paired.add(added).add(removed);
-    replacements.push({
-      kind: 'replaced',
-      assetId: added.assetId,
-      replacedAssetId: removed.assetId,
-      tags: ['replaced'],
-      fields: diffFields(oldEntry, newEntry),
-      before: oldEntry,
-      after: newEntry,
-    });
+    replacements.push(replacement(removed.assetId, removed.before as InventoryEntry, added.assetId, added.after as InventoryEntry));
   }
   return [...changes.filter((c) => !paired.has(c)), ...replacements];
 }
