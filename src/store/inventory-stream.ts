@@ -19,7 +19,8 @@
 // leave SQLite (json_extract), not every record's whole document. A diff's pairs read the facts as
 // text and parse a document only when it names one of the keys: its software and hardware facts
 // come from local probes and imports, so most records (network scans) name none, and a text search
-// costs less than json_extract's parse of every record read.
+// costs less than json_extract's parse of every record read. Where no snapshot read is a local probe
+// or an import, no record can name them, and the documents are not read at all (documentFactsOnly).
 //
 // Where no snapshot eligible holds a document view (network scans only, the common case), each asset
 // has one asset_views row and the queries read it without grouping, and rows carry no document
@@ -88,9 +89,26 @@ function viewMatches(alias: 'n' | 'd', filter: InventoryFilter): RawBuilder<unkn
 
 /**
  * What of the facts a query reads: none, all, or only these keys, picked by SQLite (`keys`) or, from
- * the whole document read as text, in JS (`pick`: the document parsed only when it names a key).
+ * the whole document read as text, in JS (`pick`: the document parsed only when it names a key);
+ * `empty`: keys no record read can hold (documentFactsOnly), so every entry's facts are {} unread.
  */
-type FactsWanted = { kind: 'none' } | { kind: 'all' } | { kind: 'keys' | 'pick'; keys: readonly FactKey[] };
+type FactsWanted = { kind: 'none' } | { kind: 'empty' } | { kind: 'all' } | { kind: 'keys' | 'pick'; keys: readonly FactKey[] };
+
+/**
+ * Facts only a machine's own document holds: local probes and imports (scan/local); no network
+ * scanner records them (model/facts.ts). The software and hardware a diff compares are such facts.
+ */
+const DOCUMENT_FACTS: ReadonlySet<FactKey> = new Set<FactKey>(['software', 'memory', 'disks', 'cpu']);
+
+/**
+ * The facts wanted, knowing whether any snapshot read can hold a document view: where none can,
+ * wanted keys that only documents hold are absent from every record, and reading them (a diff read
+ * every record's whole document as text, to find none) is left out.
+ */
+function documentFactsOnly(facts: FactsWanted, documents: boolean): FactsWanted {
+  if (documents || (facts.kind !== 'keys' && facts.kind !== 'pick')) return facts;
+  return facts.keys.every((k) => DOCUMENT_FACTS.has(k)) ? { kind: 'empty' } : facts;
+}
 
 function factsWanted(options: InventoryOptions): FactsWanted {
   if (!options.withFacts) return { kind: 'none' };
@@ -107,7 +125,7 @@ function viewColumns(alias: string, facts: FactsWanted): RawBuilder<unknown> {
 /** The facts a query reads of a record: none (null), all, or (with keys) only those. */
 function factsColumn(alias: string, facts: FactsWanted): RawBuilder<unknown> | null {
   const f = sql.raw(`${alias}.facts`);
-  if (facts.kind === 'none') return null;
+  if (facts.kind === 'none' || facts.kind === 'empty') return null;
   if (facts.kind === 'all' || facts.kind === 'pick') return f;
   // Only these facts leave SQLite, as one JSON array of their values (null where absent; facts
   // never hold a null value). Two paths at least, so that the answer is always an array.
@@ -125,7 +143,7 @@ function extractKeys(f: RawBuilder<unknown>, keys: readonly FactKey[]): RawBuild
 function sameFacts(b: string, a: string, facts: FactsWanted): RawBuilder<unknown> | null {
   const bf = sql.raw(`${b}.facts`);
   const af = sql.raw(`${a}.facts`);
-  if (facts.kind === 'none') return null;
+  if (facts.kind === 'none' || facts.kind === 'empty') return null;
   if (facts.kind === 'all') return sql`${bf} IS ${af}`;
   if (facts.keys.length === 0) return null;
   // The same text first: one comparison, and the common answer for a device that did not change.
@@ -260,7 +278,7 @@ class EntryReader {
     private readonly facts: FactsWanted,
     private readonly documents = true,
   ) {
-    this.width = VIEW_COLUMNS.length + (facts.kind === 'none' ? 0 : 1);
+    this.width = VIEW_COLUMNS.length + (facts.kind === 'none' || facts.kind === 'empty' ? 0 : 1);
     // One pass of a regular expression: several String#includes cost four times as much.
     this.named = facts.kind === 'pick' && facts.keys.length > 0 ? new RegExp(`"(?:${facts.keys.map((k) => k.replace(/[^A-Za-z0-9]/g, '\\$&')).join('|')})"`) : null;
   }
@@ -316,6 +334,7 @@ class EntryReader {
   }
 
   private factsAt(row: Row, at: number): Facts {
+    if (this.facts.kind === 'empty') return {};
     const text = row[at + FACTS_AT] as string | null;
     if (this.facts.kind === 'pick') {
       // The whole document as text: what the keys' json_extract would keep, parsed only when the
@@ -370,8 +389,8 @@ export function* streamInventoryAsOf(
   filter: InventoryFilter = {},
   options: InventoryOptions = {},
 ): Generator<InventoryEntry> {
-  const facts = factsWanted(options);
   const documents = hasDocuments(db, raw, snapshotId);
+  const facts = documentFactsOnly(factsWanted(options), documents);
   const reader = new EntryReader(snapshotId, referenceScan(db, raw, snapshotId), facts, documents);
   const query = asOfQuery(snapshotId, filter, facts, 'listing', documents, isLatest(db, raw, snapshotId));
   for (const row of rows(db, raw, query)) yield reader.entry(row);
@@ -396,10 +415,10 @@ export function* streamInventoryPairs(
 ): Generator<[InventoryEntry | null, InventoryEntry | null]> {
   const wanted = factsWanted(options);
   // The keys of a diff's facts are picked from the documents' text (see EntryReader.factsAt).
-  const facts: FactsWanted = wanted.kind === 'keys' ? { kind: 'pick', keys: wanted.keys } : wanted;
   const refBefore = referenceScan(db, raw, fromId);
   const refAfter = referenceScan(db, raw, toId);
   const documents = hasDocuments(db, raw, Math.max(fromId, toId));
+  const facts = documentFactsOnly(wanted.kind === 'keys' ? { kind: 'pick', keys: wanted.keys } : wanted, documents);
   const beforeReader = new EntryReader(fromId, refBefore, facts, documents);
   const afterReader = new EntryReader(toId, refAfter, facts, documents);
   const query = pairsQuery(
