@@ -1,7 +1,7 @@
 // `diff --json` writes its changes a piece at a time from each change's own text: the result must be
 // the one JSON.stringify(document, null, 2) of the whole document.
 import { describe, expect, it } from 'vitest';
-import { prettyItem, writePrettyJsonTexts } from '../../src/cli/commands/diff.js';
+import { ItemTexts, prettyItem, prettyItems, writePrettyJsonTexts } from '../../src/cli/commands/diff.js';
 import type { Output } from '../../src/cli/output.js';
 
 function captured(): { output: Output; text: () => string } {
@@ -36,4 +36,41 @@ describe('diff --json, written piece by piece', () => {
       expect(text()).toBe(JSON.stringify({ ...head, changes: items }, null, 2) + '\n');
     });
   }
+});
+
+describe('prettyItems: the texts of many items from one JSON.stringify', () => {
+  // Items of every shape, with strings that look like the separator between items, and nesting
+  // whose lines start with four spaces and more.
+  const items: unknown[] = [
+    { kind: 'changed', text: ',\n    {', nested: { deeper: [1, { a: ',\n    ' }], empty: [], none: {} }, gone: undefined },
+    null,
+    'a string,\n    with the separator',
+    42,
+    [],
+    {},
+    [[1, 2], { x: null }],
+    { quote: '"},\n    {"', unicode: 'é😀\u2028', lone: '\ud800' },
+    true,
+  ];
+
+  it('are prettyItem of each item, for any number of them', () => {
+    for (let n = 0; n <= items.length; n++) {
+      const some = items.slice(0, n);
+      expect(prettyItems('changes', some)).toEqual(some.map((x) => prettyItem('changes', x)));
+      expect(prettyItems('k', some)).toEqual(some.map((x) => prettyItem('k', x)));
+    }
+  });
+
+  it('ItemTexts gives each item its text, in batches, read early or late', () => {
+    const many = Array.from({ length: 300 }, (_, i) => items[i % items.length]);
+    const texts = new ItemTexts('changes');
+    const ids = many.map((x, i) => {
+      const id = texts.add(x);
+      // Reading a text of the batch not yet stringified closes that batch early.
+      if (i === 5) expect(texts.text(2)).toBe(prettyItem('changes', many[2]));
+      return id;
+    });
+    expect(ids).toEqual(many.map((_, i) => i));
+    expect(ids.map((id) => texts.text(id))).toEqual(many.map((x) => prettyItem('changes', x)));
+  });
 });

@@ -44,14 +44,14 @@ export async function diffCommand(from: string | undefined, to: string | undefin
     const head = { from: { id: fromSnap.id, startedAt: fromSnap.startedAt }, to: { id: toSnap.id, startedAt: toSnap.startedAt } };
     let found = 0;
     if (flags.json) {
-      // Each change becomes its JSON text as soon as it is known, and only the text and its place
-      // in the report order are kept: tens of thousands of changes are held as strings, not as
+      // Each change becomes its JSON text soon after it is known (a batch at a time, ItemTexts), and
+      // only the text and its place in the report order are kept: tens of thousands of changes are held as strings, not as
       // object graphs that every garbage collection walks (and the entries die young). Added and
       // removed assets too: what pairs them into replacements is kept beside (pairCandidates), and
       // the few that pair are read back from their texts (JSON.parse gives the same entries as
       // far as their text and the compared fields go). Holding 15,000 added and removed changes
       // as objects cost more in young-generation collections than the rest of the diff together.
-      const texts = new TextPages();
+      const texts = new ItemTexts('changes');
       const written: (WrittenChange | null)[] = [];
       const candidates: PairingCandidate[] = [];
       const candidateAt: number[] = [];
@@ -108,56 +108,76 @@ interface WrittenChange {
   kind: Change['kind'];
   tags: Change['tags'];
   place: ChangePlace;
-  /** Its text (prettyItem), kept in TextPages. */
-  text: TextRef;
+  /** Its text (prettyItem) in ItemTexts. */
+  text: number;
 }
 
-function writeChange(change: Change, texts: TextPages): WrittenChange {
-  return { kind: change.kind, tags: change.tags, place: changePlace(change), text: texts.add(prettyItem('changes', change)) };
+function writeChange(change: Change, texts: ItemTexts): WrittenChange {
+  return { kind: change.kind, tags: change.tags, place: changePlace(change), text: texts.add(change) };
 }
 
-/** Where TextPages keeps one text: its page, and its start and end in it. */
-interface TextRef {
-  readonly page: number;
-  readonly start: number;
-  readonly end: number;
-}
-
-/** Characters of text in one page of TextPages: above V8's largest young-generation object (128 KiB). */
-const PAGE_CHARS = 256 * 1024;
+/** Items stringified at once by ItemTexts: some 200 KB of a diff's changes. */
+const BATCH_ITEMS = 128;
 
 /**
- * The texts of a diff's changes, held until they are written in report order, joined into pages of
- * 256 K characters. Tens of megabytes of texts held one by one (1.6 KB a change) all survived the
- * young generation: every scavenge copied and promoted them (about 100 MB over a benchmark diff,
- * half a second of pauses). A page is allocated in the large-object space at once and never moved;
- * only the last page's texts wait in the young generation, and briefly. A text is read back as a
- * slice of its page, which shares the page's characters.
+ * The texts of many items (prettyItem's), held until they are written in another order: the items
+ * are stringified a batch at a time (prettyItems), and each text is a slice of its batch's text,
+ * which shares its characters.
+ *
+ * Why: tens of megabytes of texts held one by one (1.6 KB a change) all survived the young
+ * generation, and every scavenge copied and promoted them (470 ms of pauses in the 100,000-asset
+ * benchmark diff). A batch's text is larger than V8's largest young object (128 KiB), so it is
+ * allocated in the large-object space once and never moved. One JSON.stringify a batch also saves
+ * the wrapper and slice of a call per item.
  */
-export class TextPages {
-  private readonly pages: string[] = [];
-  private pending: string[] = [];
-  private pendingChars = 0;
+export class ItemTexts {
+  private readonly texts: string[] = [];
+  private pending: unknown[] = [];
 
-  add(text: string): TextRef {
-    const ref = { page: this.pages.length, start: this.pendingChars, end: this.pendingChars + text.length };
-    this.pending.push(text);
-    this.pendingChars += text.length;
-    if (this.pendingChars >= PAGE_CHARS) this.seal();
-    return ref;
+  constructor(private readonly key: string) {}
+
+  /** Queues an item (not to be changed afterwards); text() of the number returned is its text. */
+  add(item: unknown): number {
+    const index = this.texts.length + this.pending.length;
+    this.pending.push(item);
+    if (this.pending.length >= BATCH_ITEMS) this.flush();
+    return index;
   }
 
-  text(ref: TextRef): string {
-    if (ref.page === this.pages.length) this.seal();
-    return this.pages[ref.page]!.slice(ref.start, ref.end);
+  text(index: number): string {
+    if (index >= this.texts.length) this.flush();
+    return this.texts[index]!;
   }
 
-  private seal(): void {
-    this.pages.push(this.pending.join(''));
+  private flush(): void {
+    for (const text of prettyItems(this.key, this.pending)) this.texts.push(text);
     this.pending = [];
-    this.pendingChars = 0;
   }
 }
+
+/**
+ * prettyItem(key, item) of each item, cut from one JSON.stringify({ [key]: items }, null, 2). The
+ * items of the array are the values indented by exactly four spaces, so they are separated by a
+ * comma, a newline and four spaces followed by something other than a space (a string holds no raw
+ * newline; anything nested is indented further).
+ */
+export function prettyItems(key: string, items: readonly unknown[]): string[] {
+  if (items.length === 0) return [];
+  const whole = JSON.stringify({ [key]: items }, null, 2);
+  const texts: string[] = [];
+  // '{\n  "key": [' before the first item's newline; '\n  ]\n}' after the last item.
+  let start = JSON.stringify(key).length + 7;
+  for (let i = 1; i < items.length; i++) {
+    let comma = whole.indexOf(ITEM_SEPARATOR, start);
+    while (whole.charCodeAt(comma + ITEM_SEPARATOR.length) === 32) comma = whole.indexOf(ITEM_SEPARATOR, comma + 1);
+    texts.push(whole.slice(start, comma));
+    start = comma + 1;
+  }
+  texts.push(whole.slice(start, whole.length - 6));
+  return texts;
+}
+
+const ITEM_SEPARATOR = ',\n    ';
 
 /**
  * One item of the array `key` as JSON.stringify({ [key]: [...] }, null, 2) writes it, at that depth:
