@@ -107,6 +107,17 @@ export interface InventoryOptions {
 export interface PairOptions extends InventoryOptions {
   /** Leave out assets whose state is the same on both sides (see streamInventoryPairs). */
   skipUnchanged?: boolean;
+  /**
+   * Only the assets whose id is in this range (both ends included; an end left out is open), so
+   * that parts of one diff can be read apart (a thread each) and together give the whole.
+   */
+  assetIds?: { from?: number; to?: number };
+}
+
+/** The ids of the assets known as of a snapshot (a record in it or before, of any status): lowest, highest. */
+export interface AssetIdSpan {
+  lowest: number;
+  highest: number;
 }
 
 export interface InventoryStore {
@@ -171,6 +182,12 @@ export interface InventoryStore {
    * it before starting another query.
    */
   streamInventoryPairs(fromId: number, toId: number, options?: PairOptions): AsyncIterable<[InventoryEntry | null, InventoryEntry | null]>;
+  /**
+   * The lowest and highest asset id known as of the snapshot (null when none is): asset ids are
+   * handed out one after another, so the span says about how many assets there are, and where to
+   * cut streamInventoryPairs into parts of about the same size (PairOptions.assetIds).
+   */
+  assetIdSpan(snapshotId: number): Promise<AssetIdSpan | null>;
   /** Size and churn of the inventory at each of the last `limit` complete snapshots up to this one. */
   snapshotHistory(snapshotId: number, limit: number): Promise<SnapshotHistoryPoint[]>;
   assetHistory(assetId: number): Promise<AssetSighting[]>;

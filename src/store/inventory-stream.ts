@@ -33,7 +33,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DeviceSummary, DeviceType, FactKey, Facts, InventoryEntry } from '../model/index.js';
 import { combineFacts, combineSummaries } from './combine-views.js';
-import type { InventoryFilter, InventoryOptions, PairOptions, SnapshotHistoryPoint } from './inventory-store.js';
+import type { AssetIdSpan, InventoryFilter, InventoryOptions, PairOptions, SnapshotHistoryPoint } from './inventory-store.js';
 import type { Database } from './schema.js';
 
 /** One view's columns, in this order, in every row the queries below return. */
@@ -427,6 +427,7 @@ export function* streamInventoryPairs(
     facts,
     documents,
     Boolean(options.skipUnchanged),
+    options.assetIds ?? {},
   );
   const after = beforeReader.sideWidth;
   for (const row of rows(db, raw, query)) {
@@ -454,7 +455,10 @@ function pairsQuery(
   facts: FactsWanted,
   documents: boolean,
   skipUnchanged: boolean,
+  ids: NonNullable<PairOptions['assetIds']>,
 ): RawBuilder<Row> {
+  /** The asset id range asked for, on asset_views' key (a seek to its start, a stop at its end). */
+  const inRange = sql`${ids.from !== undefined ? sql`AND v.asset_id >= ${ids.from}` : sql``} ${ids.to !== undefined ? sql`AND v.asset_id <= ${ids.to}` : sql``}`;
   /** Same view on both sides: both absent, or the same record, or equal compared columns and facts. */
   const sameView = (view: 'n' | 'd'): RawBuilder<unknown> => {
     const b = sql.raw(`b${view}`);
@@ -493,7 +497,7 @@ function pairsQuery(
       FROM asset_views v
       LEFT JOIN records bn ON bn.id = ${b.recordId}
       LEFT JOIN records an ON an.id = ${a.recordId}
-      WHERE v.is_scan = 1 AND v.first_snapshot_id <= ${last} AND (bn.id IS NOT NULL OR an.id IS NOT NULL)
+      WHERE v.is_scan = 1 AND v.first_snapshot_id <= ${last} ${inRange} AND (bn.id IS NOT NULL OR an.id IS NOT NULL)
         ${unchanged(sql`bn.id IS NOT NULL AND an.id IS NOT NULL`)}
       ORDER BY v.asset_id
     `;
@@ -507,7 +511,7 @@ function pairsQuery(
              ${b.recordId} AS b_record, ${b.firstSeenAt} AS b_first,
              ${a.recordId} AS a_record, ${a.firstSeenAt} AS a_first
       FROM asset_views v
-      WHERE v.first_snapshot_id <= ${last}
+      WHERE v.first_snapshot_id <= ${last} ${inRange}
     ),
     per_asset AS (
       SELECT asset_id,
@@ -535,6 +539,19 @@ function pairsQuery(
     WHERE TRUE ${unchanged(sql`p.b_asset IS NOT NULL AND p.a_asset IS NOT NULL`)}
     ORDER BY p.asset_id
   `;
+}
+
+/**
+ * The lowest and highest id of the assets known as of a snapshot (asset_views rows first seen in it
+ * or before, as the pairs query reads them): two seeks on asset_views' key, from either end.
+ */
+export function assetIdSpan(db: Kysely<Database>, raw: BetterSqlite3.Database, snapshotId: number): AssetIdSpan | null {
+  const q = sql`
+    SELECT (SELECT asset_id FROM asset_views WHERE first_snapshot_id <= ${snapshotId} ORDER BY asset_id LIMIT 1),
+           (SELECT asset_id FROM asset_views WHERE first_snapshot_id <= ${snapshotId} ORDER BY asset_id DESC LIMIT 1)
+  `.compile(db);
+  const [lowest, highest] = raw.prepare(q.sql).raw(true).get(...(q.parameters as unknown[])) as [number | null, number | null];
+  return lowest === null || highest === null ? null : { lowest, highest };
 }
 
 /**

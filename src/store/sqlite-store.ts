@@ -23,6 +23,7 @@ import {
 } from '../model/index.js';
 import { combineSummaries, viewOfKind } from './combine-views.js';
 import type {
+  AssetIdSpan,
   AssetSighting,
   BegunSnapshot,
   ImportedDocument,
@@ -37,7 +38,7 @@ import type {
   SnapshotHistoryPoint,
   SnapshotRecordFacts,
 } from './inventory-store.js';
-import { streamInventoryAsOf, streamInventoryPairs, snapshotHistory } from './inventory-stream.js';
+import { assetIdSpan, streamInventoryAsOf, streamInventoryPairs, snapshotHistory } from './inventory-stream.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import type { Database, RecordsTable, SnapshotsTable } from './schema.js';
 
@@ -421,6 +422,10 @@ export class SqliteStore implements InventoryStore {
 
   streamInventoryPairs(fromId: number, toId: number, options: PairOptions = {}): AsyncIterable<[InventoryEntry | null, InventoryEntry | null]> {
     return asyncOf(() => streamInventoryPairs(this.db, this.raw, fromId, toId, options));
+  }
+
+  async assetIdSpan(snapshotId: number): Promise<AssetIdSpan | null> {
+    return assetIdSpan(this.db, this.raw, snapshotId);
   }
 
   async snapshotHistory(snapshotId: number, limit: number): Promise<SnapshotHistoryPoint[]> {

@@ -178,6 +178,13 @@ async function expectParity(store: SqliteStore, filters: InventoryFilter[], rebu
   expect(await store.knownAssets()).toEqual(referenceKnownAssets(raw));
   const ids = (await store.listSnapshots()).filter((s) => !s.prunedAt).map((s) => s.id);
   for (const id of ids) {
+    const known = raw.prepare('SELECT min(asset_id) AS lowest, max(asset_id) AS highest FROM asset_views WHERE first_snapshot_id <= ?').get(id) as {
+      lowest: number | null;
+      highest: number | null;
+    };
+    expect(await store.assetIdSpan(id), `asset id span as of ${id}`).toEqual(known.lowest === null ? null : known);
+  }
+  for (const id of ids) {
     for (const filter of filters) {
       for (const options of [{}, { withFacts: true }, { withFacts: true, factKeys: DIFFED }, { withFacts: true, factKeys: ['location'] as FactKey[] }]) {
         const expected = referenceInventoryAsOf(raw, id, filter, options);
@@ -201,6 +208,16 @@ async function expectParity(store: SqliteStore, filters: InventoryFilter[], rebu
             if (c !== null) found.push(c);
           }
           expect(finishChanges(found), `diff ${from} ${to} ${JSON.stringify(options)} skip=${skipUnchanged}`).toEqual(expected);
+          // Read by ranges of asset ids (a thread each in diff --json), the pairs are the same.
+          const span = await store.assetIdSpan(Math.max(from, to));
+          if (span !== null) {
+            const third = Math.ceil((span.highest - span.lowest + 1) / 3);
+            const cuts = [span.lowest + third, span.lowest + 2 * third];
+            const ranges = [{ to: cuts[0]! - 1 }, { from: cuts[0]!, to: cuts[1]! - 1 }, { from: cuts[1]! }];
+            const ranged = [];
+            for (const assetIds of ranges) ranged.push(...(await collect(store.streamInventoryPairs(from, to, { ...options, skipUnchanged, assetIds }))));
+            expect(ranged, `diff ${from} ${to} by ranges`).toEqual(pairs);
+          }
           if (!skipUnchanged) {
             // Without skipping, the pairs are the two whole inventories, in asset id order.
             const byId = (es: InventoryEntry[]) => [...es].sort((x, y) => x.assetId - y.assetId);
