@@ -21,6 +21,7 @@ await build({
     main: 'dist/cli/main.js',
     'probe-worker': 'dist/scan/discover/probe-worker.js',
     'import-worker': 'dist/cli/import-worker.js',
+    'diff-worker': 'dist/cli/diff-worker.js',
   },
   platform: 'node',
   external: ['better-sqlite3', 'oui-data', 'exceljs', /^node:/],

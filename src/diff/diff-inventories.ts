@@ -39,8 +39,10 @@ export const COMPARED_FIELDS = [
 ] as const;
 export type ComparedField = (typeof COMPARED_FIELDS)[number];
 
-const KIND_ORDER: readonly ChangeKind[] = ['added', 'removed', 'replaced', 'changed'];
-const TAGS: readonly ChangeTag[] = ['moved', 'firmware', 'renamed', 'returned', 'replaced', 'software', 'hardware'];
+/** The kinds of change in report order (ChangePlace.rank is the index of a change's kind). */
+export const KIND_ORDER: readonly ChangeKind[] = ['added', 'removed', 'replaced', 'changed'];
+/** Every tag, in the order summarizeChanges counts them. */
+export const TAGS: readonly ChangeTag[] = ['moved', 'firmware', 'renamed', 'returned', 'replaced', 'software', 'hardware'];
 
 /** A field's value in comparable form: arrays as sorted sets, blank text as null. */
 function comparable(entry: InventoryEntry, field: ComparedField): unknown {

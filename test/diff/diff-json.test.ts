@@ -1,7 +1,8 @@
 // `diff --json` writes its changes a piece at a time from each change's own text: the result must be
 // the one JSON.stringify(document, null, 2) of the whole document.
 import { describe, expect, it } from 'vitest';
-import { ItemTexts, prettyItem, prettyItems, writePrettyJsonTexts } from '../../src/cli/commands/diff.js';
+import { writePrettyJsonTexts } from '../../src/cli/commands/diff.js';
+import { ItemTexts, prettyItem, prettyItems } from '../../src/cli/diff-part.js';
 import type { Output } from '../../src/cli/output.js';
 
 function captured(): { output: Output; text: () => string } {

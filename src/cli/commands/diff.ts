@@ -1,15 +1,5 @@
-import {
-  changePlace,
-  compareChangePlaces,
-  diffEntries,
-  finishChanges,
-  pairCandidates,
-  pairingCandidate,
-  replacement,
-  summarizeChanges,
-  type ChangePlace,
-  type PairingCandidate,
-} from '../../diff/diff-inventories.js';
+import { availableParallelism } from 'node:os';
+import { compareChangePlaces, diffEntries, finishChanges, pairCandidates, replacement, summarizeChanges } from '../../diff/diff-inventories.js';
 import type { Change, InventoryEntry, Snapshot } from '../../model/index.js';
 import { UsageError } from '../../model/index.js';
 import { openExistingStore, type GlobalOptions } from '../context.js';
@@ -18,6 +8,9 @@ import type { Output } from '../output.js';
 import { clean } from '../render-table.js';
 import { formatBytes } from '../render-local-facts.js';
 import { resolveSnapshot } from '../snapshot-ref.js';
+import { DIFF_PAIR_OPTIONS, DiffPart, dropFacts, type WrittenChange } from '../diff-part.js';
+import { DiffWorker, RangeClaims, splitAssetIds } from '../diff-pool.js';
+import type { SqliteStore } from '../../store/sqlite-store.js';
 
 export interface DiffFlags extends GlobalOptions {
   exitCode?: boolean;
@@ -36,51 +29,13 @@ export async function diffCommand(from: string | undefined, to: string | undefin
       fromSnap = previous;
     }
     if (fromSnap.id === toSnap.id) throw new UsageError(`both sides are snapshot ${fromSnap.id}; name two different snapshots`);
-    // Only the facts the diff compares (software, hardware), not every machine's whole document.
-    // Both inventories side by side, asset by asset, without the assets whose state is the same on
-    // both sides: only the changes are held.
-    const options = { withFacts: true, factKeys: DIFFED_FACTS, skipUnchanged: true };
-    const pairs = store.streamInventoryPairs(fromSnap.id, toSnap.id, options);
     const head = { from: { id: fromSnap.id, startedAt: fromSnap.startedAt }, to: { id: toSnap.id, startedAt: toSnap.startedAt } };
     let found = 0;
     if (flags.json) {
-      // Each change becomes its JSON text soon after it is known (a batch at a time, ItemTexts), and
-      // only the text and its place in the report order are kept: tens of thousands of changes are held as strings, not as
-      // object graphs that every garbage collection walks (and the entries die young). Added and
-      // removed assets too: what pairs them into replacements is kept beside (pairCandidates), and
-      // the few that pair are read back from their texts (JSON.parse gives the same entries as
-      // far as their text and the compared fields go). Holding 15,000 added and removed changes
-      // as objects cost more in young-generation collections than the rest of the diff together.
-      const texts = new ItemTexts('changes');
-      const written: (WrittenChange | null)[] = [];
-      const candidates: PairingCandidate[] = [];
-      const candidateAt: number[] = [];
-      for await (const [before, after] of pairs) {
-        const change = diffEntries(before, after);
-        dropFacts(before);
-        dropFacts(after);
-        if (change === null) continue;
-        const candidate = pairingCandidate(change);
-        if (candidate !== null) {
-          candidates.push(candidate);
-          candidateAt.push(written.length);
-        }
-        written.push(writeChange(change, texts));
-      }
-      for (const [r, a] of pairCandidates(candidates)) {
-        const removed = JSON.parse(texts.text(written[candidateAt[r]!]!.text)) as Change;
-        const added = JSON.parse(texts.text(written[candidateAt[a]!]!.text)) as Change;
-        written[candidateAt[r]!] = null;
-        written[candidateAt[a]!] = null;
-        written.push(writeChange(replacement(removed.assetId, removed.before!, added.assetId, added.after!), texts));
-      }
-      const kept = written.filter((w): w is WrittenChange => w !== null);
-      kept.sort((a, b) => compareChangePlaces(a.place, b.place));
-      found = kept.length;
-      writePrettyJsonTexts(output, { ...head, counts: summarizeChanges(kept) }, 'changes', kept.map((w) => texts.text(w.text)));
+      found = writeDiffJson(output, head, await diffAsTexts(store, fromSnap.id, toSnap.id));
     } else {
       const changes: Change[] = [];
-      for await (const [before, after] of pairs) {
+      for await (const [before, after] of store.streamInventoryPairs(fromSnap.id, toSnap.id, DIFF_PAIR_OPTIONS)) {
         const change = diffEntries(before, after);
         if (change !== null) changes.push(change);
         // What the facts say that changed is in the change now (fields, software), and the text
@@ -98,96 +53,85 @@ export async function diffCommand(from: string | undefined, to: string | undefin
   }
 }
 
+/**
+ * Writes the report of a diff's changes (diffAsTexts): replacements paired over all of them, in
+ * report order, with their counts. Returns how many changes it holds.
+ */
+export function writeDiffJson(output: Output, head: Record<string, unknown>, part: DiffPart): number {
+  for (const [r, a] of pairCandidates(part.candidates)) {
+    const removed = part.change(part.candidateAt[r]!);
+    const added = part.change(part.candidateAt[a]!);
+    part.written[part.candidateAt[r]!] = null;
+    part.written[part.candidateAt[a]!] = null;
+    part.add(replacement(removed.assetId, removed.before!, added.assetId, added.after!));
+  }
+  const kept = part.written.filter((w): w is WrittenChange => w !== null);
+  kept.sort((a, b) => compareChangePlaces(a.place, b.place));
+  writePrettyJsonTexts(output, { ...head, counts: summarizeChanges(kept) }, 'changes', kept.map((w) => part.texts.text(w.text)));
+  return kept.length;
+}
+
+/**
+ * From this many assets known (the span of their ids as of the later snapshot), a `diff --json` reads
+ * and stringifies half of its ranges of assets in a worker thread (diff-pool.ts): with 100,000
+ * assets that is most of a second saved on two cores. Below, the thread's start (some 100 ms) is
+ * not won back. NETCENSUS_DIFF_THREADS_FROM sets another (tests take the threaded path on small
+ * inventories with it).
+ */
+const THREADS_FROM = 20_000;
+
+function threadsFrom(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.NETCENSUS_DIFF_THREADS_FROM);
+  return env.NETCENSUS_DIFF_THREADS_FROM !== undefined && env.NETCENSUS_DIFF_THREADS_FROM !== '' && Number.isFinite(n) ? n : THREADS_FROM;
+}
+
+export interface DiffThreads {
+  /** From how many assets known a worker thread takes part (THREADS_FROM). */
+  from: number;
+  /** The worker's script (DIFF_WORKER_SCRIPT, the built one). */
+  script?: URL;
+  /**
+   * The most ranges this thread takes before it waits for the worker's part (and then takes what is
+   * left, if the worker could not start). Tests set it so that the worker surely takes some.
+   */
+  ownRanges?: number;
+}
+
+/**
+ * Every change between two snapshots as text (DiffPart), before replacements are paired: a large
+ * diff in two threads, each reading ranges of asset ids (diff-pool.ts), a small one here alone.
+ */
+export async function diffAsTexts(store: SqliteStore, fromId: number, toId: number, threads: DiffThreads = { from: threadsFrom() }): Promise<DiffPart> {
+  const part = new DiffPart();
+  const span = await store.assetIdSpan(Math.max(fromId, toId));
+  const claims =
+    span !== null && span.highest - span.lowest + 1 >= threads.from && availableParallelism() >= 2 && store.path !== ':memory:'
+      ? new RangeClaims(splitAssetIds(span))
+      : null;
+  const worker = claims === null ? null : DiffWorker.start({ path: store.path, fromId, toId }, claims, threads.script);
+  if (claims === null || worker === null) {
+    await part.addPairs(store.streamInventoryPairs(fromId, toId, DIFF_PAIR_OPTIONS));
+    return part;
+  }
+  const takeRanges = async (most: number): Promise<void> => {
+    for (let n = 0, range; n < most && (range = claims.next()) !== null; n++) {
+      await part.addPairs(store.streamInventoryPairs(fromId, toId, { ...DIFF_PAIR_OPTIONS, assetIds: range }));
+      worker.takeBatches(part);
+    }
+  };
+  try {
+    await takeRanges(threads.ownRanges ?? Infinity);
+    // A worker that could not start took no range: what is left (if anything) is this thread's.
+    if (!(await worker.finish(part))) await takeRanges(Infinity);
+    return part;
+  } finally {
+    await worker.close();
+  }
+}
+
 const MARK: Record<Change['kind'], string> = { added: '+', removed: '-', replaced: '!', changed: '~' };
-const DIFFED_FACTS = ['software', 'memory', 'disks', 'cpu'] as const;
 /** Software lines shown per change in text; --json has them all. */
 const SOFTWARE_LINES = 50;
-
-/** A change as the JSON array of `diff --json` holds it, with its place in the report order. */
-interface WrittenChange {
-  kind: Change['kind'];
-  tags: Change['tags'];
-  place: ChangePlace;
-  /** Its text (prettyItem) in ItemTexts. */
-  text: number;
-}
-
-function writeChange(change: Change, texts: ItemTexts): WrittenChange {
-  return { kind: change.kind, tags: change.tags, place: changePlace(change), text: texts.add(change) };
-}
-
-/** Items stringified at once by ItemTexts: some 200 KB of a diff's changes. */
-const BATCH_ITEMS = 128;
-
-/**
- * The texts of many items (prettyItem's), held until they are written in another order: the items
- * are stringified a batch at a time (prettyItems), and each text is a slice of its batch's text,
- * which shares its characters.
- *
- * Why: tens of megabytes of texts held one by one (1.6 KB a change) all survived the young
- * generation, and every scavenge copied and promoted them (470 ms of pauses in the 100,000-asset
- * benchmark diff). A batch's text is larger than V8's largest young object (128 KiB), so it is
- * allocated in the large-object space once and never moved. One JSON.stringify a batch also saves
- * the wrapper and slice of a call per item.
- */
-export class ItemTexts {
-  private readonly texts: string[] = [];
-  private pending: unknown[] = [];
-
-  constructor(private readonly key: string) {}
-
-  /** Queues an item (not to be changed afterwards); text() of the number returned is its text. */
-  add(item: unknown): number {
-    const index = this.texts.length + this.pending.length;
-    this.pending.push(item);
-    if (this.pending.length >= BATCH_ITEMS) this.flush();
-    return index;
-  }
-
-  text(index: number): string {
-    if (index >= this.texts.length) this.flush();
-    return this.texts[index]!;
-  }
-
-  private flush(): void {
-    for (const text of prettyItems(this.key, this.pending)) this.texts.push(text);
-    this.pending = [];
-  }
-}
-
-/**
- * prettyItem(key, item) of each item, cut from one JSON.stringify({ [key]: items }, null, 2). The
- * items of the array are the values indented by exactly four spaces, so they are separated by a
- * comma, a newline and four spaces followed by something other than a space (a string holds no raw
- * newline; anything nested is indented further).
- */
-export function prettyItems(key: string, items: readonly unknown[]): string[] {
-  if (items.length === 0) return [];
-  const whole = JSON.stringify({ [key]: items }, null, 2);
-  const texts: string[] = [];
-  // '{\n  "key": [' before the first item's newline; '\n  ]\n}' after the last item.
-  let start = JSON.stringify(key).length + 7;
-  for (let i = 1; i < items.length; i++) {
-    let comma = whole.indexOf(ITEM_SEPARATOR, start);
-    while (whole.charCodeAt(comma + ITEM_SEPARATOR.length) === 32) comma = whole.indexOf(ITEM_SEPARATOR, comma + 1);
-    texts.push(whole.slice(start, comma));
-    start = comma + 1;
-  }
-  texts.push(whole.slice(start, whole.length - 6));
-  return texts;
-}
-
-const ITEM_SEPARATOR = ',\n    ';
-
-/**
- * One item of the array `key` as JSON.stringify({ [key]: [...] }, null, 2) writes it, at that depth:
- * its newline and indent, then the item (without the comma between items).
- */
-export function prettyItem(key: string, item: unknown): string {
-  const text = JSON.stringify({ [key]: [item] }, null, 2);
-  // '{\n  "key": [' before the item's newline; '\n  ]\n}' after it.
-  return text.slice(JSON.stringify(key).length + 7, text.length - 6);
-}
 
 /** About how much text goes to stdout at once (see writePrettyJsonTexts). */
 const PIECE_CHARS = 64 * 1024;
@@ -218,15 +162,6 @@ export function writePrettyJsonTexts(output: Output, head: Record<string, unknow
     }
   }
   output.out(`${piece}\n  ]\n}\n`);
-}
-
-/**
- * Lets an entry's facts go (the entries a stream yields are the caller's). Set to undefined rather
- * than deleted, which would cost the object its fast shape; JSON.stringify leaves the key out
- * either way.
- */
-function dropFacts(e: InventoryEntry | null): void {
-  if (e !== null) e.facts = undefined;
 }
 
 export function renderChanges(from: Snapshot, to: Snapshot, changes: Change[], output: Output): string {
