@@ -76,13 +76,15 @@ export function writeDiffJson(output: Output, head: Record<string, unknown>, par
  * and stringifies half of its ranges of assets in a worker thread (diff-pool.ts): with 100,000
  * assets that is most of a second saved on two cores. Below, the thread's start (some 100 ms) is
  * not won back. NETCENSUS_DIFF_THREADS_FROM sets another (tests take the threaded path on small
- * inventories with it).
+ * inventories with it; the benchmark compares with one thread).
  */
 const THREADS_FROM = 20_000;
 
+/** NETCENSUS_DIFF_THREADS_FROM if it is a number (`Infinity`: never), else THREADS_FROM. */
 function threadsFrom(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.NETCENSUS_DIFF_THREADS_FROM);
-  return env.NETCENSUS_DIFF_THREADS_FROM !== undefined && env.NETCENSUS_DIFF_THREADS_FROM !== '' && Number.isFinite(n) ? n : THREADS_FROM;
+  const text = env.NETCENSUS_DIFF_THREADS_FROM?.trim() ?? '';
+  const n = Number(text);
+  return text !== '' && !Number.isNaN(n) ? n : THREADS_FROM;
 }
 
 export interface DiffThreads {
