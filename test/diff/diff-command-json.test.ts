@@ -5,25 +5,12 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { diffCommand } from '../../src/cli/commands/diff.js';
-import type { Output } from '../../src/cli/output.js';
+import { captured } from '../helpers/captured-output.js';
 import { diffInventories, summarizeChanges } from '../../src/diff/diff-inventories.js';
 import type { FactKey } from '../../src/model/index.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { tempDir } from '../helpers/cli.js';
 import { generateSyntheticDb } from '../helpers/synthetic-db.js';
-
-function captured(): { output: Output; text: () => string } {
-  let text = '';
-  const output: Output = {
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    color: false,
-    out: (t) => void (text += t),
-    err: () => undefined,
-    style: (_f, t) => t,
-  };
-  return { output, text: () => text };
-}
 
 const DIFFED: FactKey[] = ['software', 'memory', 'disks', 'cpu'];
 

@@ -3,20 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { writePrettyJsonTexts } from '../../src/cli/commands/diff.js';
 import { ItemTexts, prettyItem, prettyItems } from '../../src/cli/diff-part.js';
-import type { Output } from '../../src/cli/output.js';
-
-function captured(): { output: Output; text: () => string } {
-  let text = '';
-  const output: Output = {
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    color: false,
-    out: (t) => void (text += t),
-    err: () => undefined,
-    style: (_f, t) => t,
-  };
-  return { output, text: () => text };
-}
+import { captured } from '../helpers/captured-output.js';
 
 describe('diff --json, written piece by piece', () => {
   const head = { from: { id: 1, startedAt: '2025-01-01T00:00:00Z' }, to: { id: 2, startedAt: '2025-02-01T00:00:00Z' }, counts: { total: 3 } };

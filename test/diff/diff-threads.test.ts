@@ -9,23 +9,10 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { diffAsTexts, diffCommand, writeDiffJson } from '../../src/cli/commands/diff.js';
 import { splitAssetIds } from '../../src/cli/diff-pool.js';
-import type { Output } from '../../src/cli/output.js';
+import { captured } from '../helpers/captured-output.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { cliEnv, runCli, tempDir } from '../helpers/cli.js';
 import { generateSyntheticDb } from '../helpers/synthetic-db.js';
-
-function captured(): { output: Output; text: () => string } {
-  let text = '';
-  const output: Output = {
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    color: false,
-    out: (t) => void (text += t),
-    err: () => undefined,
-    style: (_f, t) => t,
-  };
-  return { output, text: () => text };
-}
 
 const BUILT_WORKER = new URL('../../dist/bundle/diff-worker.js', import.meta.url);
 const PAIRS = [
