@@ -46,9 +46,9 @@ const out = join(dir, 'out');
 mkdirSync(out, { recursive: true });
 const child = resolve(import.meta.dirname, 'measure-child.mjs');
 
-function run(name, cliArgs, script = null, env = {}) {
+function run(name, cliArgs, env = {}) {
   return new Promise((resolvePromise, reject) => {
-    const argv = script ? [script, db, ...cliArgs] : [child, '--db', db, ...cliArgs];
+    const argv = [child, '--db', db, ...cliArgs];
     const p = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stderr = '';
     let report = '';
@@ -91,8 +91,6 @@ const cases = [
   { name: `diff 1 ${snapshots}`, args: ['diff', '1', String(snapshots), '--json'], goalS: 2, file: null },
   // The same diff without its worker thread (src/cli/diff-pool.ts): what the second core gives.
   { name: 'one-thread diff', args: ['diff', '1', String(snapshots), '--json'], env: { NETCENSUS_DIFF_THREADS_FROM: 'Infinity' }, goalS: null, file: null },
-  // The same diff with both sides read by streamInventoryAsOf (see bench/diff-streamed.mjs).
-  { name: 'diff streamed', args: ['1', String(snapshots)], script: resolve(import.meta.dirname, 'diff-streamed.mjs'), goalS: 2, file: null },
 ];
 const RSS_GOAL_MB = 400;
 
@@ -100,7 +98,7 @@ const results = [];
 for (const c of cases) {
   if (only.length > 0 && !only.some((o) => c.name.startsWith(o))) continue;
   warmFileCache();
-  const r = await run(c.name, c.args, c.script ?? null, c.env ?? {});
+  const r = await run(c.name, c.args, c.env ?? {});
   const size = c.file && existsSync(c.file) ? statSync(c.file).size : null;
   const ok = (c.goalS === null || r.wallMs / 1000 < c.goalS) && r.maxRssMB < RSS_GOAL_MB;
   results.push({ ...r, goalS: c.goalS, size, ok });
