@@ -246,17 +246,6 @@ export class ItemTexts {
 }
 
 /**
- * prettyItem(key, item) of each item, cut from one JSON.stringify({ [key]: items }, null, 2).
- */
-export function prettyItems(key: string, items: readonly unknown[]): string[] {
-  const bounds: number[] = [];
-  const whole = prettyItemsText(key, items, (start, end) => bounds.push(start, end));
-  const texts: string[] = [];
-  for (let i = 0; i < bounds.length; i += 2) texts.push(whole.slice(bounds[i], bounds[i + 1]));
-  return texts;
-}
-
-/**
  * JSON.stringify({ [key]: items }, null, 2), and where in it each item's prettyItem text is
  * (`found(start, end)`, in order). The items of the array are the values indented by exactly four
  * spaces, so they are separated by a comma, a newline and four spaces followed by something other

@@ -2,7 +2,7 @@
 // the one JSON.stringify(document, null, 2) of the whole document.
 import { describe, expect, it } from 'vitest';
 import { writePrettyJsonTexts } from '../../src/cli/commands/diff.js';
-import { ItemTexts, prettyItem, prettyItems } from '../../src/cli/diff-part.js';
+import { ItemTexts, prettyItem, prettyItemsText } from '../../src/cli/diff-part.js';
 import { captured } from '../helpers/captured-output.js';
 
 describe('diff --json, written piece by piece', () => {
@@ -26,7 +26,14 @@ describe('diff --json, written piece by piece', () => {
   }
 });
 
-describe('prettyItems: the texts of many items from one JSON.stringify', () => {
+/** Each item's text, cut from one JSON.stringify where prettyItemsText says it is. */
+function prettyItems(key: string, items: readonly unknown[]): string[] {
+  const bounds: [number, number][] = [];
+  const whole = prettyItemsText(key, items, (start, end) => bounds.push([start, end]));
+  return bounds.map(([start, end]) => whole.slice(start, end));
+}
+
+describe('prettyItemsText: the texts of many items from one JSON.stringify', () => {
   // Items of every shape, with strings that look like the separator between items, and nesting
   // whose lines start with four spaces and more.
   const items: unknown[] = [

@@ -76,6 +76,14 @@ describe('diff --json in two threads', () => {
     }
   });
 
+  it('refuses a NETCENSUS_DIFF_THREADS_FROM that is not a number (exit 2)', async () => {
+    const home = tempDir();
+    const r = await runCli(['--db', path, 'diff', '1', '2', '--json'], { cwd: home, env: cliEnv(home, { NETCENSUS_DIFF_THREADS_FROM: 'many' }) });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('netcensus: NETCENSUS_DIFF_THREADS_FROM=many: expected a number of assets (0 or more), or Infinity\n');
+  });
+
   it('fails with a clear error when the worker dies after taking a range', async () => {
     // A worker that takes a range as diff-worker.ts does (it counts, then takes), then dies.
     const dying = join(dir, 'dying-worker.mjs');

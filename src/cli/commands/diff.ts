@@ -80,11 +80,13 @@ export function writeDiffJson(output: Output, head: Record<string, unknown>, par
  */
 const THREADS_FROM = 20_000;
 
-/** NETCENSUS_DIFF_THREADS_FROM if it is a number (`Infinity`: never), else THREADS_FROM. */
+/** NETCENSUS_DIFF_THREADS_FROM (`Infinity`: never) when set, else THREADS_FROM. */
 function threadsFrom(env: NodeJS.ProcessEnv = process.env): number {
   const text = env.NETCENSUS_DIFF_THREADS_FROM?.trim() ?? '';
+  if (text === '') return THREADS_FROM;
   const n = Number(text);
-  return text !== '' && !Number.isNaN(n) ? n : THREADS_FROM;
+  if (Number.isNaN(n) || n < 0) throw new UsageError(`NETCENSUS_DIFF_THREADS_FROM=${text}: expected a number of assets (0 or more), or Infinity`);
+  return n;
 }
 
 export interface DiffThreads {

@@ -62,6 +62,16 @@ const nonBlank = (s: string | undefined): string | undefined => {
   return t ? t : undefined;
 };
 
+/** The named text fields of `from` that are not blank, trimmed, in the order named. */
+function nonBlankFields<K extends string>(from: Partial<Record<K, string>>, keys: readonly K[]): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const key of keys) {
+    const value = nonBlank(from[key]);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
 export function documentToObservation(doc: InventoryDocument, scanner: 'local' | 'import'): Observation {
   return observationOf(doc, scanner, documentAddresses(doc));
 }
@@ -94,31 +104,15 @@ function observationOf(doc: InventoryDocument, scanner: 'local' | 'import', addr
   const release = nonBlank(os.release);
   const osName = release && !os.name.includes(release) ? `${os.name} ${release}` : os.name;
   facts.os = sourced(osName.trim(), os.source);
-  const osDetails: NonNullable<Facts['osDetails']>['value'] = { platform: os.platform, name: os.name };
-  if (release) osDetails.release = release;
-  const build = nonBlank(os.build);
-  if (build) osDetails.build = build;
-  const codename = nonBlank(os.codename);
-  if (codename) osDetails.codename = codename;
-  const kernel = nonBlank(os.kernel);
-  if (kernel) osDetails.kernel = kernel;
-  const arch = nonBlank(os.arch);
-  if (arch) osDetails.arch = arch;
-  facts.osDetails = sourced(osDetails, os.source);
+  facts.osDetails = sourced({ platform: os.platform, name: os.name, ...nonBlankFields(os, ['release', 'build', 'codename', 'kernel', 'arch']) }, os.source);
   const domain = nonBlank(os.domain) ?? (hostname.includes('.') ? hostname.slice(hostname.indexOf('.') + 1) : undefined);
   if (domain) facts.domain = sourced(domain, os.source);
 
   if (doc.bios) {
     const b = doc.bios;
-    const bios: NonNullable<Facts['bios']>['value'] = {};
-    const vendor = nonBlank(b.vendor);
-    if (vendor) bios.vendor = vendor;
-    const version = nonBlank(b.version);
-    if (version) bios.version = version;
-    const releaseDate = nonBlank(b.releaseDate);
-    if (releaseDate) bios.releaseDate = releaseDate;
-    if (vendor || version || releaseDate) facts.bios = sourced(bios, b.source);
-    if (version) facts.firmware = sourced(version, b.source);
+    const bios = nonBlankFields(b, ['vendor', 'version', 'releaseDate']);
+    if (Object.keys(bios).length > 0) facts.bios = sourced(bios, b.source);
+    if (bios.version) facts.firmware = sourced(bios.version, b.source);
   }
   if (doc.cpu) {
     const { source, ...cpu } = doc.cpu;
