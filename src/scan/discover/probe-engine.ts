@@ -6,9 +6,9 @@
 //
 // Addresses travel as 32-bit integers, and replies are batched, so that the messages between the
 // threads cost little next to the probes themselves.
-import pLimit from 'p-limit';
 import { dottedToInt, intToIp } from './ip-int.js';
-import { probePort, type PortOutcome } from './tcp/index.js';
+import { ConnectProber } from './tcp/connect-prober.js';
+import type { PortOutcome } from './tcp/index.js';
 import { UdpProber } from './udp/index.js';
 
 export interface ProbeEngineOptions {
@@ -42,8 +42,7 @@ export type EngineEvent =
 
 export class ProbeEngine {
   private readonly udp: UdpProber;
-  private readonly limit: ReturnType<typeof pLimit>;
-  private readonly abort = new AbortController();
+  private readonly connects: ConnectProber;
   private sentBatch: number[] = [];
   private tcpBatch: { id: number; outcomes: PortOutcome[] }[] = [];
   private flushQueued = false;
@@ -54,7 +53,7 @@ export class ProbeEngine {
     private readonly options: ProbeEngineOptions,
     private readonly emit: (event: EngineEvent) => void,
   ) {
-    this.limit = pLimit(Math.max(1, options.concurrency));
+    this.connects = new ConnectProber({ concurrency: Math.max(1, options.concurrency), timeoutMs: options.connectTimeoutMs });
     this.udp = new UdpProber({
       communities: options.communities,
       version: options.snmpVersion,
@@ -94,7 +93,7 @@ export class ProbeEngine {
         for (let i = 0; i < request.jobs.length; i += 2) this.connectAll(request.jobs[i]!, request.jobs[i + 1]!);
         return;
       case 'abort':
-        this.abort.abort();
+        this.connects.abort();
         return;
       case 'close':
         this.flush();
@@ -105,9 +104,7 @@ export class ProbeEngine {
   }
 
   private connectAll(id: number, addr: number): void {
-    const address = intToIp(addr);
-    const { ports, connectTimeoutMs } = this.options;
-    void Promise.all(ports.map((port) => this.limit(() => probePort(address, port, connectTimeoutMs, this.abort.signal)))).then((outcomes) => {
+    this.connects.probeHost(intToIp(addr), this.options.ports, (outcomes) => {
       this.tcpBatch.push({ id, outcomes });
       this.queueFlush();
     });
