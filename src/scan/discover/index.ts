@@ -153,6 +153,8 @@ class Sweep {
   private tokens = 0;
   private lastRefill = performance.now();
   private wake: (() => void) | null = null;
+  /** Ends the neighbour poller's sleep early: the sweep is over, and must not wait out a long interval. */
+  private wakePoller: (() => void) | null = null;
   private readonly icmpTool: string | null;
   private readonly rate: number;
   private firstDrops: number | null = null;
@@ -572,7 +574,7 @@ class Sweep {
     void this.icmpLimit(() =>
       pingAll(
         batch,
-        { fping: this.options.tools.fping, ping: this.options.tools.ping, timeoutMs: this.options.icmpTimeoutMs, retries: 1, signal: this.ctx.signal },
+        { fping: this.options.tools.fping, ping: this.options.tools.ping, timeoutMs: this.options.icmpTimeoutMs, intervalMs: 1000 / this.rate, retries: 1, signal: this.ctx.signal },
         (address, rttMs) => {
           // An answer decides this host's ICMP at once: it must not wait for the batch's process,
           // which ends only when its slowest address has had every retry.
@@ -652,7 +654,10 @@ class Sweep {
   }
 
   private maybeClose(): void {
-    if (!this.feeding && this.states.size === 0) this.out.close();
+    if (!this.feeding && this.states.size === 0) {
+      this.out.close();
+      this.wakePoller?.();
+    }
   }
 
   /** Machine-wide receive drops during the sweep, for the report (see congestion.ts). */
@@ -669,7 +674,15 @@ class Sweep {
     const devices = [...new Set(this.segments.map((s) => s.device))];
     let interval = 25;
     while (this.feeding || this.states.size > 0) {
-      await new Promise((resolve) => setTimeout(resolve, interval));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, interval);
+        this.wakePoller = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakePoller = null;
+      if (!this.feeding && this.states.size === 0) break;
       if (this.ctx.signal.aborted) {
         for (const state of [...this.states.values()]) this.finish(state);
         break;

@@ -10,6 +10,8 @@ export interface PingOptions {
   fping: string | null;
   ping: string | null;
   timeoutMs: number;
+  /** Between two echo requests (fping's -i): the sweep's --rate. */
+  intervalMs: number;
   retries: number;
   signal: AbortSignal;
 }
@@ -22,20 +24,39 @@ export async function pingAll(addresses: string[], options: PingOptions, onAlive
 }
 
 function runFping(command: string, addresses: string[], options: PingOptions, onAlive: (address: string, rttMs: number) => void): Promise<void> {
+  return spawnFping(command, addresses, options, intervalArg(options.intervalMs), onAlive).then((refused) =>
+    // An fping built with "safe limits" refuses an interval under 1 ms to a user that is not root.
+    refused ? spawnFping(command, addresses, options, '1', onAlive).then(() => undefined) : undefined,
+  );
+}
+
+/** fping's -i in milliseconds; it takes fractions (0.1 is 10,000 packets a second). */
+function intervalArg(intervalMs: number): string {
+  return String(Math.max(0, Math.round(intervalMs * 1000) / 1000));
+}
+
+/** Resolves true when fping refused its arguments (and so pinged nothing). */
+function spawnFping(command: string, addresses: string[], options: PingOptions, interval: string, onAlive: (address: string, rttMs: number) => void): Promise<boolean> {
   return new Promise((resolve) => {
-    // -a alive only, -e with the round trip, -i 1 ms between packets, -r retries, -t first timeout.
-    const child = spawn(
-      command,
-      ['-a', '-e', '-i', '1', '-r', String(options.retries), '-t', String(options.timeoutMs), '-f', '-'],
-      { stdio: ['pipe', 'pipe', 'ignore'], signal: options.signal },
-    );
+    // -a alive only, -e with the round trip, -i between packets, -r retries, -t first timeout.
+    const child = spawn(command, ['-a', '-e', '-i', interval, '-r', String(options.retries), '-t', String(options.timeoutMs), '-f', '-'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      signal: options.signal,
+    });
+    let answered = false;
+    let errors = '';
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       const m = /^(\d+\.\d+\.\d+\.\d+)\s+\(([\d.]+) ms/.exec(line);
-      if (m) onAlive(m[1]!, Number(m[2]));
+      if (!m) return;
+      answered = true;
+      onAlive(m[1]!, Number(m[2]));
     });
-    child.on('error', () => resolve());
-    child.on('close', () => resolve());
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (errors.length < 4096) errors += chunk.toString('latin1');
+    });
+    child.on('error', () => resolve(false));
+    child.on('close', () => resolve(!answered && interval !== '1' && /too risky|you need -i/i.test(errors)));
     child.stdin.on('error', () => undefined);
     child.stdin.end(addresses.join('\n') + '\n');
   });
