@@ -52,7 +52,7 @@ describeWhen(firstMissing(labMissing(), needCommand('fping'), needCommand('arp-s
     checkEverything(found);
   });
 
-  it('finds the same through the kernel\'s neighbour table, with the sends in worker threads', async () => {
+  it('finds the same through the kernel\'s neighbour table, with the datagrams sent from a worker thread', async () => {
     // The thorough mode: a second pass over silent addresses, so that an ARP answer lost while the
     // machine is busy cannot fail the test (the default decides from the loss it measures).
     const { found, arpNote } = await sweep(join(home, 'kernel.db'), ['--no-arp-scan', '--second-pass', 'always']);

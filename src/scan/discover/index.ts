@@ -17,9 +17,9 @@
 // Pacing (see ../shared/lab/README.md "Limits found"): probes go out at most --rate a second; local
 // datagrams waiting for ARP are capped at half the kernel's neighbour-table size (gc_thresh3), since
 // past it the kernel drops new entries; they go out over a pool of sockets with large send buffers
-// so that none stalls; TCP sockets in flight are capped by --concurrency. On a large sweep the
-// datagrams and the connects go out from worker threads (probe-pool.ts): the kernel's ARP work on
-// each send, and tens of thousands of sockets, would otherwise stall the thread that decides.
+// so that none stalls; TCP sockets in flight are capped by --concurrency. On a large sweep through
+// the kernel's neighbour table the datagrams go out from a worker thread (probe-pool.ts): the
+// kernel's ARP work on each send would otherwise stall the thread that decides.
 //
 // Retries: the kernel itself sends up to three ARP requests a second apart. How many live hosts
 // needed more than the first one measures the loss on the segment; when that loss makes it likely
@@ -235,7 +235,6 @@ class Sweep {
       concurrency: this.options.concurrency,
       // Datagrams cost much only when the kernel does ARP work for them (see probe-engine.ts).
       udpWorker: large && this.segments.length > 0 && this.arpScanCommand === null,
-      tcpWorker: large && this.options.ports.length > 0,
       onSent: (addrs, at) => {
         for (const addr of addrs) {
           const state = this.states.get(addr);
