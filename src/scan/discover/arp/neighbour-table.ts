@@ -1,8 +1,10 @@
 // The kernel's neighbour (ARP) table: every local-segment host the kernel resolved, with its MAC,
-// whatever probe made it resolve. Read with `ip -j neigh` filtered to resolved states (fast even
-// with tens of thousands of pending entries), else /proc/net/arp (which the kernel produces slowly
-// once the table is large: about 2 s for 13,000 entries, measured on the lab).
-import { execFile } from 'node:child_process';
+// whatever probe made it resolve. Read with `ip neigh` filtered to resolved states (fast even with
+// tens of thousands of pending entries), its text output parsed as it streams in: a sweep reads the
+// table every few hundred ms, and one string (or JSON document) of a few thousand entries per read
+// is a large object that only a full collection frees. Else /proc/net/arp (which the kernel
+// produces slowly once the table is large: about 2 s for 13,000 entries, measured on the lab).
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 
 export interface NeighbourEntry {
@@ -15,31 +17,55 @@ const RESOLVED_STATES = ['reachable', 'stale', 'delay', 'probe', 'permanent', 'n
 
 export async function readNeighbours(device: string, ipCommand: string | null): Promise<NeighbourEntry[]> {
   if (ipCommand) {
-    const args = ['-j', '-4', 'neigh', 'show', 'dev', device, ...RESOLVED_STATES.flatMap((s) => ['nud', s])];
-    const stdout = await new Promise<string | null>((resolve) => {
-      execFile(ipCommand, args, { maxBuffer: 256 * 1024 * 1024, timeout: 10_000 }, (error, out) => resolve(error ? null : out));
-    });
-    if (stdout !== null) return parseIpNeighJson(stdout, device);
+    const entries = await readIpNeigh(ipCommand, device);
+    if (entries !== null) return entries;
   }
   const text = await readFile('/proc/net/arp', 'utf8').catch(() => '');
   return parseProcNetArp(text).filter((e) => e.device === device);
 }
 
-export function parseIpNeighJson(text: string, device: string): NeighbourEntry[] {
-  let rows: unknown;
-  try {
-    rows = JSON.parse(text || '[]');
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(rows)) return [];
-  const out: NeighbourEntry[] = [];
-  for (const row of rows as { dst?: unknown; lladdr?: unknown; dev?: unknown }[]) {
-    if (typeof row.dst === 'string' && typeof row.lladdr === 'string' && isMac(row.lladdr)) {
-      out.push({ address: row.dst, mac: row.lladdr.toLowerCase(), device: typeof row.dev === 'string' ? row.dev : device });
-    }
-  }
-  return out;
+/** `ip -4 neigh show dev DEVICE nud ...`, parsed a chunk at a time; null when ip failed. */
+function readIpNeigh(ipCommand: string, device: string): Promise<NeighbourEntry[] | null> {
+  return new Promise((resolve) => {
+    const args = ['-4', 'neigh', 'show', 'dev', device, ...RESOLVED_STATES.flatMap((s) => ['nud', s])];
+    const child = spawn(ipCommand, args, { stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
+    const out: NeighbourEntry[] = [];
+    let rest = '';
+    const take = (line: string): void => {
+      const entry = parseIpNeighLine(line, device);
+      if (entry) out.push(entry);
+    };
+    child.stdout.setEncoding('latin1');
+    child.stdout.on('data', (chunk: string) => {
+      const text = rest + chunk;
+      let start = 0;
+      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+        take(text.slice(start, end));
+        start = end + 1;
+      }
+      rest = text.slice(start);
+    });
+    child.on('error', () => resolve(null));
+    child.on('close', (code) => {
+      if (rest) take(rest);
+      resolve(code === 0 ? out : null);
+    });
+  });
+}
+
+/**
+ * One line of `ip -4 neigh show`: "10.0.0.5 lladdr 02:00:00:00:00:01 REACHABLE", with "dev eth0"
+ * after the address when no device was asked for, and flags such as "router" before the state.
+ * Entries with no link-layer address (INCOMPLETE, FAILED) give null.
+ */
+export function parseIpNeighLine(line: string, device: string): NeighbourEntry | null {
+  const fields = line.trim().split(/\s+/);
+  const at = fields.indexOf('lladdr');
+  const address = fields[0];
+  const mac = at > 0 ? fields[at + 1] : undefined;
+  if (!address || !mac || !/^\d{1,3}(\.\d{1,3}){3}$/.test(address) || !isMac(mac)) return null;
+  const dev = fields.indexOf('dev');
+  return { address, mac: mac.toLowerCase(), device: dev > 0 && fields[dev + 1] ? fields[dev + 1]! : device };
 }
 
 /** /proc/net/arp: "IP address  HW type  Flags  HW address  Mask  Device"; flag 0x2 = complete. */
