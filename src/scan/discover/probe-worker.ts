@@ -1,6 +1,10 @@
 // Worker-thread entry of the probe engine (see probe-engine.ts and probe-pool.ts).
 import { parentPort, workerData } from 'node:worker_threads';
+import { keepHeapSmall } from '../heap.js';
 import { ProbeEngine, type EngineRequest, type ProbeEngineOptions } from './probe-engine.js';
+
+// Starting this thread put the process's V8 flags back to their defaults (see ../heap.ts).
+keepHeapSmall();
 
 // Refused connects build Error objects by the thousand; nobody reads their stacks.
 Error.stackTraceLimit = 0;
