@@ -132,6 +132,8 @@ const FIRST_ARP_ANSWER_MS = 300;
 const WORKERS_FROM = 2048;
 /** Addresses per arp-scan run: it reads its whole list before sending. */
 const ARP_SCAN_BATCH = 65_536;
+/** fping processes at once; each sends at its share of --rate. */
+const ICMP_PROCESSES = 4;
 /** Silent verdicts queued for the consumer at most, so that a /16's worth is never held at once. */
 const MAX_QUEUED = 2048;
 
@@ -139,7 +141,7 @@ class Sweep {
   readonly report: SweepReport;
   private readonly out = new AsyncQueue<Observation>();
   private readonly states = new Map<number, HostState>();
-  private readonly icmpLimit = pLimit(4);
+  private readonly icmpLimit = pLimit(ICMP_PROCESSES);
   private readonly segments: LocalSegment[];
   private readonly ownAddresses: Set<string>;
   private probes: ProbePool | null = null;
@@ -573,7 +575,7 @@ class Sweep {
     void this.icmpLimit(() =>
       pingAll(
         batch,
-        { fping: this.options.tools.fping, ping: this.options.tools.ping, timeoutMs: this.options.icmpTimeoutMs, intervalMs: 1000 / this.rate, retries: 1, signal: this.ctx.signal },
+        { fping: this.options.tools.fping, ping: this.options.tools.ping, timeoutMs: this.options.icmpTimeoutMs, intervalMs: (1000 / this.rate) * ICMP_PROCESSES, retries: 1, signal: this.ctx.signal },
         (address, rttMs) => {
           // An answer decides this host's ICMP at once: it must not wait for the batch's process,
           // which ends only when its slowest address has had every retry.
