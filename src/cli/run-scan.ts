@@ -2,7 +2,7 @@
 // Records are committed in batches as hosts finish; the snapshot is marked complete last, so a kill
 // at any point leaves every earlier snapshot and every committed record intact.
 import { lookup } from 'node:dns/promises';
-import type { ScanSettings } from '../config/schema.js';
+import type { ScanSettings } from '../config/settings.js';
 import { attachToSwitchPorts } from '../inventory/attach-to-switch-ports.js';
 import { buildAssetIndex } from '../inventory/identity.js';
 import { classificationPorts, createIdentifier, type LoadedProductLine } from '../identify/index.js';

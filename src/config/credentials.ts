@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../model/index.js';
-import type { SnmpSettings, SnmpV3UserInput } from './schema.js';
+import type { SnmpSettings, SnmpV3UserInput } from './settings.js';
 
 export type SnmpAuthProtocol = NonNullable<SnmpV3UserInput['authProtocol']>;
 export type SnmpPrivProtocol = NonNullable<SnmpV3UserInput['privProtocol']>;

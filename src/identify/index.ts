@@ -10,7 +10,7 @@ import { classifyDevice } from './classify-device.js';
 export { macVendor } from './mac-vendor.js';
 export { classifyDevice, classifyGuesses, classificationPorts } from './classify-device.js';
 export { explainFacts } from './identify-snmp.js';
-export { parseDefinitionFile, DefinitionError, type LoadedProductLine } from './load-definitions.js';
+export { DefinitionError, type LoadedProductLine } from './load-definitions.js';
 
 export interface Identifier {
   identify(facts: Facts): Facts;

@@ -1,7 +1,6 @@
-// Validates definition files (built-in and the user's) and compiles their regexes once. Pure: the
-// caller reads user files from disk and passes their text.
-import { parse as parseYaml } from 'yaml';
-import { definitionFileSchema, type ProductLine } from './vendor-definition.js';
+// The product lines scans use: the built-in ones, and the user's (validated by ./parse-definitions.ts)
+// in front of them.
+import type { ProductLine } from './vendor-definition.js';
 import { BUILT_IN_DEFINITION_FILES } from './vendors/index.js';
 
 /** A product line with where it came from ("cisco.json"). */
@@ -17,28 +16,6 @@ export class DefinitionError extends Error {
   ) {
     super(`${file}: ${issues.join('; ')}`);
   }
-}
-
-export function validateDefinitionFile(data: unknown, file: string): LoadedProductLine[] {
-  const parsed = definitionFileSchema.safeParse(data);
-  if (!parsed.success) {
-    throw new DefinitionError(
-      file,
-      parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(top level)'}: ${i.message}`),
-    );
-  }
-  return parsed.data.map((line) => ({ ...line, file }));
-}
-
-/** Parses a user's definition file (YAML or JSON text). */
-export function parseDefinitionFile(text: string, file: string): LoadedProductLine[] {
-  let data: unknown;
-  try {
-    data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new DefinitionError(file, [(error as Error).message.split('\n')[0] ?? 'does not parse']);
-  }
-  return validateDefinitionFile(data, file);
 }
 
 let builtIns: LoadedProductLine[] | null = null;

@@ -1,6 +1,6 @@
 // The explicit scanner registry: which discoverers and interrogators a scan runs, built from the
 // resolved settings. A new scanner is one folder under scan/ and one line here.
-import type { ScanSettings } from '../config/schema.js';
+import type { ScanSettings } from '../config/settings.js';
 import type { SnmpCredential } from '../config/credentials.js';
 import { dnsInterrogator } from './dns/index.js';
 import type { RememberedCredentialLookup, SnmpQueryPlanner } from './snmp/index.js';

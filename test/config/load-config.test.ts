@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseConfig } from '../../src/config/load-config.js';
-import { applySettings, DEFAULT_SCAN_SETTINGS } from '../../src/config/schema.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { parseConfig } from '../../src/config/parse-config.js';
+import { applySettings, DEFAULT_SCAN_SETTINGS } from '../../src/config/settings.js';
 import { ConfigError, UsageError } from '../../src/model/index.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -44,16 +45,16 @@ profiles:
     expect(() => parseConfig('targets: [10.0.0.1\nports: 3', 'broken.yaml')).toThrow(/^broken\.yaml: line \d+: /);
   });
 
-  it('finds ./netcensus.yaml before the XDG one, and refuses a missing --config', () => {
+  it('finds ./netcensus.yaml before the XDG one, and refuses a missing --config', async () => {
     const dir = tempDir();
     const xdg = join(dir, 'xdg');
     mkdirSync(join(xdg, 'netcensus'), { recursive: true });
     writeFileSync(join(xdg, 'netcensus', 'config.yaml'), 'label: from-xdg\n');
     const env = { XDG_CONFIG_HOME: xdg, HOME: dir };
-    expect(loadConfig({ cwd: dir, env }).config.label).toBe('from-xdg');
+    expect((await loadConfig({ cwd: dir, env })).config.label).toBe('from-xdg');
     writeFileSync(join(dir, 'netcensus.yaml'), 'label: from-cwd\n');
-    expect(loadConfig({ cwd: dir, env }).config.label).toBe('from-cwd');
-    expect(() => loadConfig({ cwd: dir, env, explicit: 'nope.yaml' })).toThrow(UsageError);
-    expect(loadConfig({ cwd: join(dir, 'xdg'), env: { HOME: join(dir, 'none') } })).toEqual({ path: null, config: {} });
+    expect((await loadConfig({ cwd: dir, env })).config.label).toBe('from-cwd');
+    await expect(loadConfig({ cwd: dir, env, explicit: 'nope.yaml' })).rejects.toThrow(UsageError);
+    expect(await loadConfig({ cwd: join(dir, 'xdg'), env: { HOME: join(dir, 'none') } })).toEqual({ path: null, config: {} });
   });
 });

@@ -1,8 +1,9 @@
 // The vendor definitions are data validated by a schema; identify is pure: the same facts give the
 // same answer with the rule and OID that chose each field.
 import { describe, expect, it } from 'vitest';
-import { createIdentifier, identify, parseDefinitionFile } from '../../src/identify/index.js';
-import { builtInDefinitions, validateDefinitionFile } from '../../src/identify/load-definitions.js';
+import { createIdentifier, identify } from '../../src/identify/index.js';
+import { builtInDefinitions } from '../../src/identify/load-definitions.js';
+import { parseDefinitionFile, validateDefinitionFile } from '../../src/identify/parse-definitions.js';
 import { BUILT_IN_DEFINITION_FILES } from '../../src/identify/vendors/index.js';
 import type { Facts } from '../../src/model/index.js';
 

@@ -4,8 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveSnmpCredentials } from '../../src/config/credentials.js';
-import { parseConfig } from '../../src/config/load-config.js';
-import { applySettings, DEFAULT_SCAN_SETTINGS } from '../../src/config/schema.js';
+import { parseConfig } from '../../src/config/parse-config.js';
+import { applySettings, DEFAULT_SCAN_SETTINGS } from '../../src/config/settings.js';
 import { tempDir } from '../helpers/cli.js';
 
 const settingsFrom = (yaml: string) => applySettings(DEFAULT_SCAN_SETTINGS, parseConfig(yaml, 'test.yaml')).snmp;

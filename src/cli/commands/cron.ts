@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../config/load-config.js';
-import { applySettings, DEFAULT_SCAN_SETTINGS, type ConfigFile, type ScanSettingsInput } from '../../config/schema.js';
+import { applySettings, DEFAULT_SCAN_SETTINGS, type ConfigFile, type ScanSettingsInput } from '../../config/settings.js';
 import { UsageError } from '../../model/index.js';
 import { databasePath, type GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -36,7 +36,7 @@ const TOP_LEVEL = '(top level)';
 
 export async function cronCommand(flags: CronFlags, output: Output): Promise<number> {
   if (flags.install && flags.remove) throw new UsageError('--install and --remove exclude each other; give one');
-  const { config, path: configPath } = loadConfig({ explicit: flags.config, cwd: process.cwd(), env: process.env });
+  const { config, path: configPath } = await loadConfig({ explicit: flags.config, cwd: process.cwd(), env: process.env });
   const db = databasePath(flags);
   const dbTag = databaseTag(db);
 

@@ -9,7 +9,7 @@ import { accessSync, constants, existsSync, readFileSync, statSync, type Stats }
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { resolveSnmpCredentials } from '../../config/credentials.js';
 import { loadConfig } from '../../config/load-config.js';
-import { applySettings, DEFAULT_SCAN_SETTINGS, type ConfigFile, type ScanSettings } from '../../config/schema.js';
+import { applySettings, DEFAULT_SCAN_SETTINGS, type ConfigFile, type ScanSettings } from '../../config/settings.js';
 import { UsageError } from '../../model/index.js';
 import { readNeighbourLimits } from '../../scan/discover/arp/neighbour-table.js';
 import { findCommand, findTools } from '../../scan/tools.js';
@@ -32,7 +32,7 @@ export async function doctorCommand(flags: GlobalOptions, output: Output): Promi
     ...(await toolChecks()),
     ...(await kernelChecks()),
     ...databaseChecks(databasePath(flags)),
-    ...configChecks(flags),
+    ...(await configChecks(flags)),
   ];
   const usable = !checks.some((c) => c.level === 'fail');
   if (flags.json) {
@@ -207,11 +207,11 @@ function databaseChecks(path: string): Check[] {
   return checks;
 }
 
-function configChecks(flags: GlobalOptions): Check[] {
+async function configChecks(flags: GlobalOptions): Promise<Check[]> {
   const area = 'config';
   let loaded: { path: string | null; config: ConfigFile };
   try {
-    loaded = loadConfig({ explicit: flags.config, cwd: process.cwd(), env: process.env });
+    loaded = await loadConfig({ explicit: flags.config, cwd: process.cwd(), env: process.env });
   } catch (error) {
     if (error instanceof UsageError) return [{ area, level: 'fail', message: error.message }];
     throw error;

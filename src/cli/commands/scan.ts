@@ -5,11 +5,11 @@ import { hostname } from 'node:os';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { commandLineSecretWarning, resolveSnmpCredentials } from '../../config/credentials.js';
-import { DefinitionError, parseDefinitionFile, type LoadedProductLine } from '../../identify/index.js';
+import { DefinitionError, type LoadedProductLine } from '../../identify/index.js';
 import { findTools } from '../../scan/tools.js';
 import { NMAP_MISSING } from '../../scan/registry.js';
 import { loadConfig } from '../../config/load-config.js';
-import { applySettings, DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../config/schema.js';
+import { applySettings, DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../config/settings.js';
 import { formatDuration, parseDuration } from '../../config/duration.js';
 import { ConfigError, LockHeldError, UsageError } from '../../model/index.js';
 import { pruneSnapshots, type PruneResult } from '../../store/prune-snapshots.js';
@@ -73,7 +73,7 @@ export async function scanCommand(args: string[], flags: ScanFlags, output: Outp
 
 async function scan(args: string[], flags: ScanFlags, output: Output, log: ScanEventLog): Promise<number> {
   const commandStarted = Date.now();
-  const { settings, configDir } = resolveSettings(flags);
+  const { settings, configDir } = await resolveSettings(flags);
   const maxDurationMs = flags.maxDuration !== undefined ? parseDuration(flags.maxDuration, '--max-duration') : settings.maxDurationMs;
   const targetTexts = await expandTargetFiles(args.length > 0 ? args : settings.targets);
   if (targetTexts.length === 0) {
@@ -121,7 +121,7 @@ async function scan(args: string[], flags: ScanFlags, output: Output, log: ScanE
     for (;;) {
       try {
         summary = await runScan(
-          { settings, targetSet, targetTexts, profile: flags.profile ?? null, credentials, vendorDefinitions: loadUserDefinitions(configDir) },
+          { settings, targetSet, targetTexts, profile: flags.profile ?? null, credentials, vendorDefinitions: await loadUserDefinitions(configDir) },
           {
             store,
             tools: findTools(),
@@ -195,8 +195,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function resolveSettings(flags: ScanFlags): { settings: ScanSettings; configDir: string } {
-  const { config, path } = loadConfig({ explicit: flags.config, cwd: process.cwd(), env: process.env });
+async function resolveSettings(flags: ScanFlags): Promise<{ settings: ScanSettings; configDir: string }> {
+  const { config, path } = await loadConfig({ explicit: flags.config, cwd: process.cwd(), env: process.env });
   const configDir = path ? dirname(path) : process.cwd();
   let settings = applySettings(DEFAULT_SCAN_SETTINGS, config);
   if (flags.profile) {
@@ -257,10 +257,12 @@ function applySnmpFlags(settings: ScanSettings, flags: ScanFlags): ScanSettings 
 }
 
 /** The user's vendor definitions: CONFIG_DIR/vendors/*.yaml|yml|json, validated (exit 2 when wrong). */
-function loadUserDefinitions(configDir: string): LoadedProductLine[] {
+async function loadUserDefinitions(configDir: string): Promise<LoadedProductLine[]> {
   const dir = join(configDir, 'vendors');
   if (!existsSync(dir)) return [];
   const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+  if (files.length === 0) return [];
+  const { parseDefinitionFile } = await import('../../identify/parse-definitions.js');
   try {
     return files.flatMap((f) => parseDefinitionFile(readFileSync(join(dir, f), 'utf8'), join(dir, f)));
   } catch (error) {

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { commandLineSecretWarning, resolveSnmpCredentials } from '../../config/credentials.js';
 import { loadConfig } from '../../config/load-config.js';
-import { applySettings, DEFAULT_SCAN_SETTINGS } from '../../config/schema.js';
+import { applySettings, DEFAULT_SCAN_SETTINGS } from '../../config/settings.js';
 import { UsageError } from '../../model/index.js';
 import { recordDevice } from '../../scan/snmp/record-device.js';
 import { formatSnmprec } from '../../scan/snmp/snmprec.js';
@@ -25,7 +25,7 @@ export interface SnmpWalkFlags extends GlobalOptions {
 
 export async function snmpWalkCommand(target: string, flags: SnmpWalkFlags, output: Output): Promise<number> {
   if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(target) && !/^[A-Za-z0-9.-]+$/.test(target)) throw new UsageError(`"${target}" is not an address or host name`);
-  const { config, path } = loadConfig({ explicit: flags.config, cwd: process.cwd(), env: process.env });
+  const { config, path } = await loadConfig({ explicit: flags.config, cwd: process.cwd(), env: process.env });
   const snmp = { ...applySettings(DEFAULT_SCAN_SETTINGS, config).snmp };
   if (flags.community) snmp.communities = flags.community;
   const secretWarning = commandLineSecretWarning(flags.community);
