@@ -18,9 +18,12 @@
 // chunks that start them name them with new URL('./NAME.js', import.meta.url); a worker is a thread
 // of its own, so sharing no module with the CLI's chunks costs nothing but disk.
 //
-// Native and data packages stay outside: better-sqlite3 loads its .node binary, oui-data is read as
-// bytes (src/identify/mac-vendor.ts), and exceljs (export only) carries archiver, whose `new Buffer()`
-// Node flags with a deprecation warning on stderr once it runs from outside node_modules.
+// better-sqlite3's JavaScript is bundled (through Node's loader its dozen files cost a listing some
+// 15 ms); its .node binary stays where it was built, and src/store/native-binding.ts finds it with
+// better-sqlite3's own `bindings`, which therefore stays outside. So do the data package oui-data,
+// read as bytes (src/identify/mac-vendor.ts), and exceljs (export only), which carries archiver,
+// whose `new Buffer()` Node flags with a deprecation warning on stderr once it runs from outside
+// node_modules.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -33,7 +36,7 @@ rmSync(out, { recursive: true, force: true });
 const common = {
   cwd: root,
   platform: 'node',
-  external: ['better-sqlite3', 'oui-data', 'exceljs', /^node:/],
+  external: ['bindings', 'oui-data', 'exceljs', /^node:/],
   logLevel: 'warn',
 };
 

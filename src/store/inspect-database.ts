@@ -2,6 +2,7 @@
 // integrity, snapshots, and whether a scan is running. Opens read-only and never migrates.
 import BetterSqlite3 from 'better-sqlite3';
 import { SCHEMA_VERSION } from './migrations.js';
+import { nativeBinding } from './native-binding.js';
 
 export interface DatabaseInspection {
   schemaVersion: number;
@@ -15,7 +16,7 @@ export interface DatabaseInspection {
 }
 
 export function inspectDatabase(path: string): DatabaseInspection {
-  const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true, nativeBinding: nativeBinding() });
   try {
     db.pragma('busy_timeout = 2000');
     const schemaVersion = db.pragma('user_version', { simple: true }) as number;

@@ -40,6 +40,7 @@ import type {
 } from './inventory-store.js';
 import { assetIdSpan, streamInventoryAsOf, streamInventoryPairs, snapshotHistory } from './inventory-stream.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import { nativeBinding } from './native-binding.js';
 import type { Database, RecordsTable, SnapshotsTable } from './schema.js';
 
 export interface OpenOptions {
@@ -54,10 +55,10 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Sqlite
       if (!existsSync(path)) {
         throw new StoreError(`database ${path} does not exist; run "netcensus scan" first or pass --db`);
       }
-      raw = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+      raw = new BetterSqlite3(path, { readonly: true, fileMustExist: true, nativeBinding: nativeBinding() });
     } else {
       createPrivately(path);
-      raw = new BetterSqlite3(path);
+      raw = new BetterSqlite3(path, { nativeBinding: nativeBinding() });
       raw.pragma('journal_mode = WAL');
       raw.pragma('synchronous = NORMAL');
     }

@@ -1,0 +1,22 @@
+// Where better-sqlite3's native addon is, found the way better-sqlite3 itself finds it (the
+// `bindings` package, which tries build/Release and a dozen other places), and handed to it as
+// `nativeBinding`. The build bundles better-sqlite3's JavaScript with ours (scripts/bundle.mjs:
+// loading its dozen files through Node's module loader cost listings some 15 ms of every start),
+// and bundled it could not find the addon itself: `bindings` looks next to the package of the file
+// that calls it, which would be netcensus. So it is told where better-sqlite3 is.
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+
+type Bindings = (options: { bindings: string; module_root: string; path: true }) => string;
+
+let found: string | undefined;
+
+/** The path of better_sqlite3.node; throws as better-sqlite3 would when it is not built. */
+export function nativeBinding(): string {
+  if (found === undefined) {
+    const packageJson = createRequire(import.meta.url).resolve('better-sqlite3/package.json');
+    const bindings = createRequire(packageJson)('bindings') as Bindings;
+    found = bindings({ bindings: 'better_sqlite3.node', module_root: dirname(packageJson), path: true });
+  }
+  return found;
+}
