@@ -3,7 +3,7 @@
 import { writeSync } from 'node:fs';
 
 const started = process.hrtime.bigint();
-const { main } = await import('../dist/bundle/main.js');
+const { main } = await import('../dist/bundle/main.cjs');
 await main(['node', 'netcensus', ...process.argv.slice(2)]);
 const usage = process.resourceUsage();
 writeSync(

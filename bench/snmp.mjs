@@ -66,7 +66,7 @@ function args() {
 function missingPrerequisite() {
   const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
   if (!existsSync(DATA)) return `${DATA} is not there (../shared beside the project)`;
-  if (!existsSync(join(ROOT, 'dist/bundle/main.js'))) return 'no build: run npm run build';
+  if (!existsSync(join(ROOT, 'dist/bundle/main.cjs'))) return 'no build: run npm run build';
   if (!has('snmpsimd') || !has('snmpgetnext')) return 'snmpsimd/snmpgetnext missing: apt-get install -y snmpsim snmp';
   if (!has('fusioninventory-netinventory')) return 'fusioninventory-netinventory missing: apt-get install -y fusioninventory-agent fusioninventory-agent-task-network';
   if (process.getuid?.() !== 0) return 'needs root: snmpsim must answer on udp/161 (FusionInventory per-VLAN sessions ignore --port)';

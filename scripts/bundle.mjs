@@ -4,15 +4,16 @@
 // the bundle starts in a fraction of that time and with less memory.
 //
 // The CLI is bundled as CommonJS (cli.cjs and its chunks, *.cjs) so that it can be compiled with a
-// V8 code cache, which Node 20 offers only through vm.Script: dist/bundle/main.js, the entry
-// bin/netcensus imports, is src/cli/bundle-loader.ts, which loads the chunks with the cache that
-// scripts/code-cache.mjs writes next to each (CHUNK.cjs.cache) after a training run of the common
-// commands. Parsing and compiling the chunks was the largest cost of a start: the cache takes a
-// one-host scan's CPU time from about 200 to 150 ms. A cache that V8 rejects (another Node version)
-// or that is missing only costs that time back. If the training run fails, the build warns and
-// ships no cache rather than fail: the CLI works the same without it. The chunks are written in
-// ASCII (a string with one other character is read into two bytes a character) and without JSDoc:
-// a third less source to read at every start.
+// V8 code cache, which Node 20 offers only through vm.Script. dist/bundle/main.cjs, which
+// bin/netcensus requires, is src/cli/bundle-loader.ts bundled on its own: it loads the chunks with
+// the cache that scripts/code-cache.mjs writes next to each (CHUNK.cjs.cache) after a training run
+// of the common commands. Parsing and compiling the chunks was the largest cost of a start, and the
+// cache takes a one-host scan's CPU time from about 200 to 150 ms. A cache that V8 rejects (another
+// Node version) or that is missing only costs that time back; if the training run fails, the build
+// warns and ships no cache rather than fail. Everything on the way is CommonJS, the launcher too:
+// an ES module would start Node's ESM loader, another 10 ms. The chunks are written in ASCII (a
+// source with one other character is read into two bytes a character) and without JSDoc, a third
+// less source to read at every start.
 //
 // The worker entries stay ES modules (*.js, with their own chunks), named as they are because the
 // chunks that start them name them with new URL('./NAME.js', import.meta.url); a worker is a thread
@@ -55,8 +56,13 @@ await build({
 
 await build({
   ...common,
+  input: { main: 'dist/cli/bundle-loader.js' },
+  output: { dir: out, format: 'cjs', entryFileNames: '[name].cjs' },
+});
+
+await build({
+  ...common,
   input: {
-    main: 'dist/cli/bundle-loader.js',
     'probe-worker': 'dist/scan/discover/probe-worker.js',
     'import-worker': 'dist/cli/import-worker.js',
     'diff-worker': 'dist/cli/diff-worker.js',

@@ -6,12 +6,12 @@
 // report. Chunks none of them loads get a cache of their top level only. Exits non-zero, writing
 // nothing, when a command fails.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 const bundleDir = resolve(import.meta.dirname, '../dist/bundle');
-const { createBundleLoader } = await import(pathToFileURL(join(bundleDir, 'main.js')).href);
+const { createBundleLoader } = createRequire(import.meta.url)(join(bundleDir, 'main.cjs'));
 const loader = createBundleLoader(bundleDir, { record: true });
 const cli = loader.require('./cli.cjs');
 

@@ -4,17 +4,21 @@
 // largest single cost of every start. A cache V8 rejects (another Node or V8 version, other V8
 // flags, a source of another length) only means the chunk is compiled from its source as usual. V8
 // checks a source's length, not its content, so a chunk modified after its cache was written (an
-// edit in dist/ by hand) is compiled from source without offering the cache. This is the entry
-// bin/netcensus imports (dist/bundle/main.js); it imports nothing of the CLI itself.
-import type { Script } from 'node:vm';
+// edit in dist/ by hand) is compiled from source without offering the cache.
+// Bundled on its own as dist/bundle/main.cjs, which bin/netcensus requires: CommonJS, like the
+// launcher, because an ES module anywhere on the way would start Node's ESM loader (some 10 ms).
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { constants, Script } from 'node:vm';
 
-// Node's built-ins through process.getBuiltinModule rather than `import`: an ESM import of node:fs
-// builds its module facade, which loads fs streams that a start does not otherwise need.
-const fs = process.getBuiltinModule('node:fs');
-const { createRequire } = process.getBuiltinModule('node:module');
-const { dirname, join } = process.getBuiltinModule('node:path');
-const { fileURLToPath } = process.getBuiltinModule('node:url');
-const vm = process.getBuiltinModule('node:vm');
+/** This module, bundled (dist/bundle/main.cjs): Node's loader compiles it, not this one. */
+const SELF = fileURLToPath(import.meta.url);
+const LOADER = basename(SELF);
+
+/** The bundle's folder. */
+export const BUNDLE_DIR = dirname(SELF);
 
 /** The code cache of CHUNK.cjs. */
 export const CACHE_SUFFIX = '.cache';
@@ -50,17 +54,17 @@ export function createBundleLoader(dir: string, options: { record?: boolean } = 
 
   function compile(file: string, source: string): Script {
     const cachedData = record ? undefined : readCodeCache(file);
-    return new vm.Script(WRAPPER_START + source + WRAPPER_END, {
+    return new Script(WRAPPER_START + source + WRAPPER_END, {
       filename: file,
       ...(cachedData ? { cachedData } : {}),
-      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+      importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
   }
 
   function load(file: string): unknown {
     const loaded = chunks.get(file);
     if (loaded) return loaded.module.exports;
-    const script = compile(file, fs.readFileSync(file, 'utf8'));
+    const script = compile(file, readFileSync(file, 'utf8'));
     const module = { exports: {} as unknown };
     chunks.set(file, { module, script });
     const wrapper = script.runInThisContext() as (exports: unknown, require: (id: string) => unknown, module: unknown, filename: string, dirname: string) => void;
@@ -68,7 +72,7 @@ export function createBundleLoader(dir: string, options: { record?: boolean } = 
     return module.exports;
   }
 
-  // Chunks require each other as "./NAME.cjs"; anything else (node:*, better-sqlite3, ...) is
+  // Chunks require each other as "./NAME.cjs"; anything else (node:*, oui-data, exceljs, ...) is
   // resolved by Node from the bundle's folder, as it would be for the chunk itself.
   function requireFrom(id: string): unknown {
     return id.startsWith('./') && id.endsWith('.cjs') ? load(join(dir, id)) : requireOutside(id);
@@ -79,10 +83,10 @@ export function createBundleLoader(dir: string, options: { record?: boolean } = 
     writeCodeCache() {
       if (!record) throw new Error('writeCodeCache needs a loader made with { record: true }');
       const written: string[] = [];
-      for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.cjs')).sort()) {
+      for (const name of readdirSync(dir).filter((f) => f.endsWith('.cjs') && f !== LOADER).sort()) {
         const file = join(dir, name);
-        const script = chunks.get(file)?.script ?? compile(file, fs.readFileSync(file, 'utf8'));
-        fs.writeFileSync(file + CACHE_SUFFIX, script.createCachedData());
+        const script = chunks.get(file)?.script ?? compile(file, readFileSync(file, 'utf8'));
+        writeFileSync(file + CACHE_SUFFIX, script.createCachedData());
         written.push(name);
       }
       return written;
@@ -97,15 +101,12 @@ const EDITED_AFTER_MS = 1000;
 function readCodeCache(file: string): Buffer | undefined {
   try {
     const cache = file + CACHE_SUFFIX;
-    if (fs.statSync(file).mtimeMs > fs.statSync(cache).mtimeMs + EDITED_AFTER_MS) return undefined;
-    return fs.readFileSync(cache);
+    if (statSync(file).mtimeMs > statSync(cache).mtimeMs + EDITED_AFTER_MS) return undefined;
+    return readFileSync(cache);
   } catch {
     return undefined;
   }
 }
-
-/** The bundle's folder: where this module was bundled to (dist/bundle/main.js). */
-export const BUNDLE_DIR = dirname(fileURLToPath(import.meta.url));
 
 /** Runs the CLI; bin/netcensus calls this with process.argv. */
 export async function main(argv: string[]): Promise<void> {
