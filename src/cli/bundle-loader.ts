@@ -27,9 +27,14 @@ export const CACHE_SUFFIX = '.cache';
 const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) { ';
 const WRAPPER_END = '\n})';
 
+/** Per chunk loaded: its cache was used, was rejected by V8 (compiled from source), or was none. */
+export type CodeCacheUse = 'used' | 'rejected' | 'none';
+
 export interface BundleLoader {
   /** Loads a chunk of the bundle ("./cli.cjs") and what it requires, once each. */
   require(id: string): unknown;
+  /** What became of each loaded chunk's cache, by chunk name (for the tests). */
+  codeCacheUse(): Map<string, CodeCacheUse>;
   /**
    * Build time only (`record`): writes CHUNK.cjs.cache for every chunk of the folder, from what V8
    * has compiled so far (a chunk that ran keeps the functions that ran; the others only their
@@ -41,6 +46,7 @@ export interface BundleLoader {
 interface LoadedChunk {
   module: { exports: unknown };
   script: Script;
+  cache: CodeCacheUse;
 }
 
 /**
@@ -52,21 +58,22 @@ export function createBundleLoader(dir: string, options: { record?: boolean } = 
   const chunks = new Map<string, LoadedChunk>();
   const requireOutside = createRequire(join(dir, 'cli.cjs'));
 
-  function compile(file: string, source: string): Script {
+  function compile(file: string, source: string): { script: Script; cache: CodeCacheUse } {
     const cachedData = record ? undefined : readCodeCache(file);
-    return new Script(WRAPPER_START + source + WRAPPER_END, {
+    const script = new Script(WRAPPER_START + source + WRAPPER_END, {
       filename: file,
       ...(cachedData ? { cachedData } : {}),
       importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
+    return { script, cache: !cachedData ? 'none' : script.cachedDataRejected ? 'rejected' : 'used' };
   }
 
   function load(file: string): unknown {
     const loaded = chunks.get(file);
     if (loaded) return loaded.module.exports;
-    const script = compile(file, readFileSync(file, 'utf8'));
+    const { script, cache } = compile(file, readFileSync(file, 'utf8'));
     const module = { exports: {} as unknown };
-    chunks.set(file, { module, script });
+    chunks.set(file, { module, script, cache });
     const wrapper = script.runInThisContext() as (exports: unknown, require: (id: string) => unknown, module: unknown, filename: string, dirname: string) => void;
     wrapper.call(module.exports, module.exports, requireFrom, module, file, dir);
     return module.exports;
@@ -80,12 +87,13 @@ export function createBundleLoader(dir: string, options: { record?: boolean } = 
 
   return {
     require: requireFrom,
+    codeCacheUse: () => new Map([...chunks].map(([file, chunk]) => [basename(file), chunk.cache])),
     writeCodeCache() {
       if (!record) throw new Error('writeCodeCache needs a loader made with { record: true }');
       const written: string[] = [];
       for (const name of readdirSync(dir).filter((f) => f.endsWith('.cjs') && f !== LOADER).sort()) {
         const file = join(dir, name);
-        const script = chunks.get(file)?.script ?? compile(file, readFileSync(file, 'utf8'));
+        const script = chunks.get(file)?.script ?? compile(file, readFileSync(file, 'utf8')).script;
         writeFileSync(file + CACHE_SUFFIX, script.createCachedData());
         written.push(name);
       }
