@@ -1,10 +1,10 @@
 // Third build step (scripts/bundle.mjs runs it in a child process): writes the V8 code cache of every
 // chunk of dist/bundle/ (CHUNK.cjs.cache, read by src/cli/bundle-loader.ts). A cache holds the
 // functions V8 had compiled when it was written, so the common commands first run here, in this
-// one process, on a throw-away database in a temp folder: two scans of 127.0.0.1 (one TCP connect to
-// port 1 of the loopback; nothing else goes on the network), then the listings, diff, export and
-// report. Chunks none of them loads get a cache of their top level only. Exits non-zero, writing
-// nothing, when a command fails.
+// one process, on a throw-away database in a temp folder: two scans of 127.0.0.1 (a TCP connect to
+// port 1 of the loopback each; nothing else is sent), then the listings, diff, export and report.
+// Chunks none of them loads get a cache of their top level only. Exits non-zero, writing nothing,
+// when a command fails.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
