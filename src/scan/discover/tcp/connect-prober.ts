@@ -10,7 +10,7 @@
 //
 // Every connect has the same timeout, so deadlines come in the order the connects started: one timer
 // for the oldest connect in flight replaces a timer per socket.
-import { connect, isIPv6 } from 'node:net';
+import { connect } from 'node:net';
 import { getSystemErrorName } from 'node:util';
 import type { ScanStatus } from '../../../model/index.js';
 import type { PortOutcome } from './index.js';
@@ -73,7 +73,8 @@ function handleConnector(binding: TcpWrapBinding): Connector {
     const handle = new TCP(constants.SOCKET);
     const req = new TCPConnectWrap();
     req.oncomplete = (status) => onResult(status);
-    const error = isIPv6(address) ? handle.connect6(req, address, port) : handle.connect(req, address, port);
+    // An address with a colon is IPv6 (net.isIPv6 compiles a large regular expression on first use).
+    const error = address.includes(':') ? handle.connect6(req, address, port) : handle.connect(req, address, port);
     if (error !== 0) {
       // Refused before it started (no route, no local port left): reported like any other failure.
       queueMicrotask(() => onResult(error));
@@ -217,20 +218,19 @@ export class ConnectProber {
     if (!oldest) return;
     // The verdict waits one turn of the event loop: on a busy loop the timer can come due in the
     // same turn as the answer, and the answer, handled after timers, must win.
-    const timer = setTimeout(
-      () =>
-        setImmediate(() => {
-          if (this.timer === timer) this.expire();
-        }),
-      Math.max(0, oldest.deadline - performance.now()),
-    );
+    const timer = setTimeout(() => {
+      // Only what was due when the timer ran: an attempt that comes due meanwhile gets its own turn.
+      const due = performance.now();
+      setImmediate(() => {
+        if (this.timer === timer) this.expire(due);
+      });
+    }, Math.max(0, oldest.deadline - performance.now()));
     this.timer = timer;
   }
 
-  private expire(): void {
+  private expire(due: number): void {
     this.timer = null;
-    const now = performance.now();
-    while (this.flightHead < this.flight.length && this.flight[this.flightHead]!.deadline <= now) {
+    while (this.flightHead < this.flight.length && this.flight[this.flightHead]!.deadline <= due) {
       const attempt = this.flight[this.flightHead++]!;
       if (attempt.settled) continue;
       this.settle(attempt, this.aborted ? 'skipped' : 'timeout');
