@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 
 const bundleDir = resolve(import.meta.dirname, '../dist/bundle');
 const { createBundleLoader } = createRequire(import.meta.url)(join(bundleDir, 'main.cjs'));
@@ -52,5 +53,10 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 process.exitCode = 0;
+// V8 takes a cache only under the flags it was made with. The scans above set two GC flags for the
+// rest of this process (src/scan/heap.ts); a command starts with the defaults, so the caches are
+// written under those.
+setFlagsFromString('--semi-space-growth-factor=2');
+setFlagsFromString('--heap-growing-percent=0');
 const written = loader.writeCodeCache();
 process.stderr.write(`code cache: ${written.length} chunks\n`);

@@ -5,7 +5,6 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { processOutput, type Output } from './output.js';
 import { EXIT, exitCodeFor, formatError } from './exit-codes.js';
 import { VERSION } from './version.js';
-import { keepHeapSmall } from '../scan/heap.js';
 
 export async function main(argv: string[]): Promise<void> {
   const output = processOutput();
@@ -95,8 +94,6 @@ Examples:
     .option('-q, --quiet', 'print nothing but errors')
     .option('--json', 'print the run summary as JSON')
     .action(async (targets: string[], opts, cmd: Command) => {
-      // Before the scan's modules load: the young generation does not shrink once grown (heap.ts).
-      keepHeapSmall();
       const { scanCommand } = await import('./commands/scan.js');
       process.exitCode = await scanCommand(targets, { ...cmd.optsWithGlobals(), ...opts }, output);
     });

@@ -8,11 +8,14 @@
 //   --semi-space-growth-factor=1  the young generation keeps the size it has (1 MB a half at start);
 //   --heap-growing-percent=10     a full collection once the old generation is 10% past what lived.
 // Measured on the lab /16: peak RSS 134 MB unprivileged and 107 MB as root, for the same sweep time;
-// a /24 took no longer. They must be set before the scan's modules load: the young generation never
-// shrinks, and set after loading (by then 8 MB) the same sweep peaked at 170 MB. Other commands (an
-// export, a diff) keep the defaults' throughput. The flags hold for the rest of the process, but
-// starting a worker thread puts V8's flags back to their defaults (measured on Node 20: the young
-// generation grew to 32 MB again), so a scan's worker sets them again once it runs.
+// a /24 took no longer. They are set as the scan command starts, once its modules are loaded (from
+// the code cache, loading leaves the young generation at its first 1 MB a half): V8 takes a chunk's
+// code cache only under the flags it was made with, which are the defaults (scripts/code-cache.mjs),
+// so a chunk loaded later in a scan is compiled from source. Set after a slower load (by then 8 MB)
+// the same sweep peaked at 170 MB. Other commands (an export, a diff) keep the defaults' throughput.
+// The flags hold for the rest of the process, but starting a worker thread puts V8's flags back to
+// their defaults (measured on Node 20: the young generation grew to 32 MB again), so a scan's worker
+// sets them again once it runs.
 import { setFlagsFromString } from 'node:v8';
 
 export function keepHeapSmall(): void {

@@ -16,6 +16,7 @@ import { pruneSnapshots, type PruneResult } from '../../store/prune-snapshots.js
 import { buildTargetSet, readTargetFile } from '../../targets/index.js';
 import { openStoreForWriting, type GlobalOptions } from '../context.js';
 import { EXIT, exitCodeFor, formatError } from '../exit-codes.js';
+import { keepHeapSmall } from '../../scan/heap.js';
 import { jsonEventLog, textEventLog, type ScanEventLog } from '../log-events.js';
 import type { Output } from '../output.js';
 import { runScan, type ScanSummary } from '../run-scan.js';
@@ -57,6 +58,8 @@ export interface ScanFlags extends GlobalOptions {
 }
 
 export async function scanCommand(args: string[], flags: ScanFlags, output: Output): Promise<number> {
+  // First thing: the young generation never shrinks once grown (see scan/heap.ts).
+  keepHeapSmall();
   const json = flags.logFormat === 'json' && !flags.quiet;
   const log = json ? jsonEventLog(output) : textEventLog(output, { quiet: Boolean(flags.quiet), json: Boolean(flags.json) });
   try {
