@@ -157,6 +157,9 @@ class Sweep {
   private wake: (() => void) | null = null;
   /** Ends the neighbour poller's sleep early: the sweep is over, and must not wait out a long interval. */
   private wakePoller: (() => void) | null = null;
+  /** Local addresses still undecided, and who waits for there to be none. */
+  private localStates = 0;
+  private localDrained: (() => void) | null = null;
   private readonly icmpTool: string | null;
   private readonly rate: number;
   private firstDrops: number | null = null;
@@ -302,8 +305,15 @@ class Sweep {
     await this.arpRuns;
     if (this.segments.length === 0) return;
     // Wait for the first pass's local verdicts, then decide on a second pass.
-    while (!this.ctx.signal.aborted && [...this.states.values()].some((s) => s.segment !== null)) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    while (!this.ctx.signal.aborted && this.localStates > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 50);
+        this.localDrained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.localDrained = null;
     }
     const silent = this.silentLocal;
     this.silentLocal = [];
@@ -409,7 +419,7 @@ class Sweep {
       snmpAnswered: this.options.communities.length === 0,
       retried: false,
     };
-    this.states.set(addr, state);
+    this.addState(state);
     if (this.options.communities.length > 0) this.probes!.udp(addr);
     this.markAlive(state, { method: 'arp' });
   }
@@ -512,7 +522,7 @@ class Sweep {
       snmpAnswered: this.options.communities.length === 0,
       retried,
     };
-    this.states.set(addr, state);
+    this.addState(state);
     if (this.ownAddresses.has(address)) {
       // This machine itself: alive by definition; its open ports are still worth knowing.
       state.mac = segment?.ownMac ?? null;
@@ -527,6 +537,16 @@ class Sweep {
       this.runTcp(state);
       this.queueIcmp(state);
     }
+  }
+
+  private addState(state: HostState): void {
+    this.states.set(state.addr, state);
+    if (state.segment) this.localStates++;
+  }
+
+  private removeState(state: HostState): void {
+    this.states.delete(state.addr);
+    if (state.segment && --this.localStates === 0) this.localDrained?.();
   }
 
   private markAlive(state: HostState, liveness: Liveness): void {
@@ -613,7 +633,7 @@ class Sweep {
       if (!alive && now - state.sentAt > this.options.arpWaitMs + ARP_MARGIN_MS && (state.snmpAnswered || now > state.snmpDeadline)) {
         if (!state.retried) {
           // Silent in the first pass: the verdict waits for the decision on a second pass.
-          this.states.delete(state.addr);
+          this.removeState(state);
           this.probes?.forget(state.addr);
           this.silentLocal.push(state.address);
           this.wake?.();
@@ -627,7 +647,7 @@ class Sweep {
   }
 
   private finish(state: HostState): void {
-    this.states.delete(state.addr);
+    this.removeState(state);
     this.probes?.forget(state.addr);
     const at = this.ctx.now().toISOString();
     if (state.liveness.length > 0) {
