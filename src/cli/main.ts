@@ -72,7 +72,7 @@ Examples:
     .option('--rate <n>', 'probes (datagrams and connects) per second at most (default 10000)', intBetween('--rate', 1, 100_000))
     .option('--no-icmp', 'do not ping (fping or ping)')
     .option('--no-arp', 'do not use the neighbour (ARP) table for local segments')
-    .option('--no-arp-scan', 'as root, do not send ARP requests with arp-scan; use the kernel\'s neighbour table only')
+    .option('--no-arp-scan', 'as root, do not send a large local range\'s ARP requests with arp-scan; use the kernel\'s neighbour table only')
     .option('--arp-wait <ms>', 'how long a local address may take to answer ARP (default 3000)', intBetween('--arp-wait', 100, 10_000))
     .addOption(
       new Option('--second-pass <when>', 'probe silent local addresses again: auto (when ARP loss calls for it), always, never').choices(['auto', 'always', 'never']),

@@ -110,7 +110,7 @@ export const scanSettingsSchema = z
         rate: z.number().int().min(1).max(100_000).optional(),
         icmp: z.boolean().optional(),
         arp: z.boolean().optional(),
-        /** As root, send local segments' ARP requests with arp-scan (raw frames) rather than through the kernel. */
+        /** As root, send a large local range's ARP requests with arp-scan (raw frames) rather than through the kernel. */
         arpScan: z.boolean().optional(),
         /** How long a local address may take to answer ARP before it counts as absent. */
         arpWaitMs: z.number().int().min(100).max(10_000).optional(),

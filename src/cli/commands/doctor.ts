@@ -98,7 +98,7 @@ async function toolChecks(): Promise<Check[]> {
           area: 'arp-scan',
           level: 'ok',
           message: root
-            ? `${tools.arpScan}: local segments are swept with raw ARP requests (faster than through the kernel's neighbour table on large ranges)`
+            ? `${tools.arpScan}: large local ranges (2,048 addresses or more) are swept with raw ARP requests, faster than through the kernel's neighbour table`
             : `${tools.arpScan}: used only as root (it needs a raw socket); unprivileged, local segments go through the kernel's neighbour table`,
         }
       : {
