@@ -129,7 +129,7 @@ const ARP_MARGIN_MS = 500;
 /** A live host on the segment answers the first ARP request well within this. */
 const FIRST_ARP_ANSWER_MS = 300;
 /** From this many addresses on, a sweep is large: arp-scan as root, else datagrams from a worker thread. */
-const WORKERS_FROM = 2048;
+const LARGE_SWEEP_FROM = 2048;
 /** Addresses per arp-scan run: it reads its whole list before sending. */
 const ARP_SCAN_BATCH = 65_536;
 /** fping processes at once; each sends at its share of --rate. */
@@ -219,7 +219,7 @@ class Sweep {
 
   async *run(addresses: Iterable<string> | AsyncIterable<string>): AsyncGenerator<Observation> {
     const limits = this.options.limits ?? (await readNeighbourLimits());
-    const large = (this.options.expectedAddresses ?? 0) >= WORKERS_FROM;
+    const large = (this.options.expectedAddresses ?? 0) >= LARGE_SWEEP_FROM;
     // arp-scan pays off on a large range, where the kernel's way is bound by its own ARP work; on a
     // small one it only adds its start (about 45 ms to its first answer, measured on the lab /24).
     if (large && this.segments.length > 0 && this.options.arpScan && this.options.tools.arpScan && (await mayUseRawSockets())) {

@@ -11,7 +11,8 @@
 //     to the host (responders refuse these from off their link, and they describe a LAN).
 // Caveats: nothing is sent to 9100 (a raw printer port prints whatever it receives). The protocol
 // ports are settings so that tests can run responders on loopback high ports.
-import { probePort } from '../discover/tcp/index.js';
+import { ConnectProber } from '../discover/tcp/connect-prober.js';
+import type { PortOutcome } from '../discover/tcp/index.js';
 import { localSegments, segmentOf, type LocalSegment } from '../discover/local-segment.js';
 import type { FingerprintFacts, Facts, Observation, OpenPort, Sourced } from '../../model/index.js';
 import type { Interrogator, LiveHost, ScanContext } from '../scanner.js';
@@ -69,9 +70,7 @@ export function fingerprintInterrogator(options: FingerprintOptions): Interrogat
       const local = isLocal(address);
       const openBefore = new Set((host.discovery.facts.openPorts?.value ?? []).filter((p) => p.protocol === 'tcp').map((p) => p.port));
 
-      const extraOpen = Promise.all(extra.map((port) => probePort(address, port, t, signal))).then((outcomes) =>
-        outcomes.filter((o) => o.status === 'ok').map((o) => o.port),
-      );
+      const extraOpen = connectAll(address, extra, t, signal).then((outcomes) => outcomes.filter((o) => o.status === 'ok').map((o) => o.port));
       const netbios = probeNetbios(address, options.netbiosPort, t, signal);
       const mdns = local ? probeMdns(address, options.mdnsPort, t, signal) : Promise.resolve(null);
       const ssdp = local ? probeSsdp(address, options.ssdpPort, t, signal) : Promise.resolve(null);
@@ -122,4 +121,13 @@ export function fingerprintInterrogator(options: FingerprintOptions): Interrogat
 
 function ipToInt(ip: string): number {
   return ip.split('.').reduce((n, o) => ((n << 8) | Number(o)) >>> 0, 0);
+}
+
+/** Connects to every port at once; an abort skips what has not been answered by its timeout. */
+function connectAll(address: string, ports: number[], timeoutMs: number, signal: AbortSignal): Promise<PortOutcome[]> {
+  const prober = new ConnectProber({ concurrency: Math.max(1, ports.length), timeoutMs });
+  const abort = (): void => prober.abort();
+  if (signal.aborted) abort();
+  else signal.addEventListener('abort', abort, { once: true });
+  return new Promise<PortOutcome[]>((resolve) => prober.probeHost(address, ports, resolve)).finally(() => signal.removeEventListener('abort', abort));
 }

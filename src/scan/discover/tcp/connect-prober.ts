@@ -1,5 +1,7 @@
-// Many TCP connect probes at once, for the sweep: every port of a short list on each host, at most
-// `concurrency` sockets in flight, one timeout for all.
+// TCP connect probes ("TCP ping"): every port of a short list on each host, at most `concurrency`
+// sockets in flight, one timeout for all. A completed handshake is an open port; a refusal (RST)
+// also proves the host alive. The sweep connects through one prober; fingerprinting, to its extra
+// ports, through one per host.
 //
 // Why not net.connect: a net.Socket is a full duplex stream (buffers, an event emitter, an Error with
 // a stack for each refusal) that a probe never reads or writes. On the lab, 2,540 connects through
@@ -54,7 +56,15 @@ interface TcpWrapBinding {
   constants: { SOCKET: number };
 }
 
+/** The binding, looked up once per process: undefined until then, null where it is not usable. */
+let binding: TcpWrapBinding | null | undefined;
+
 function tcpWrap(): TcpWrapBinding | null {
+  if (binding === undefined) binding = lookUpTcpWrap();
+  return binding;
+}
+
+function lookUpTcpWrap(): TcpWrapBinding | null {
   try {
     const binding = (process as unknown as { binding(name: string): unknown }).binding('tcp_wrap') as Partial<TcpWrapBinding> | undefined;
     if (typeof binding?.TCP !== 'function' || typeof binding.TCPConnectWrap !== 'function' || typeof binding.constants?.SOCKET !== 'number') return null;
@@ -131,9 +141,9 @@ export class ConnectProber {
     private readonly options: ConnectProberOptions,
     via: 'auto' | 'net' = process.env.NETCENSUS_TCP_CONNECT === 'net' ? 'net' : 'auto',
   ) {
-    const binding = via === 'auto' ? tcpWrap() : null;
-    this.connector = binding ? handleConnector(binding) : netConnector;
-    this.via = binding ? 'tcp-handle' : 'net';
+    const wrap = via === 'auto' ? tcpWrap() : null;
+    this.connector = wrap ? handleConnector(wrap) : netConnector;
+    this.via = wrap ? 'tcp-handle' : 'net';
   }
 
   /** Connects to every port; `done` gets one outcome per port, in the ports' order. */
@@ -201,8 +211,7 @@ export class ConnectProber {
       // Nothing left to time out: a pending timer would only hold the process open.
       clearTimeout(this.timer);
       this.timer = null;
-      this.flight = [];
-      this.flightHead = 0;
+      this.dropSettled();
     }
   }
 
