@@ -99,7 +99,7 @@ export function outcomeText(o: HostOutcomes): string {
     if (scanner !== 'snmp') continue;
     const counts = Object.entries(byStatus)
       .filter(([, n]) => (n ?? 0) > 0)
-      .sort(([a], [b]) => (a === 'ok' ? -1 : b === 'ok' ? 1 : a.localeCompare(b)))
+      .sort(([a], [b]) => (a === 'ok' ? -1 : b === 'ok' ? 1 : a < b ? -1 : a > b ? 1 : 0))
       .map(([status, n]) => `${n} ${status}`);
     if (counts.length > 0) parts.push(`${scanner}: ${counts.join(', ')}`);
   }

@@ -130,6 +130,8 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
   );
 
   let status: SnapshotStatus = 'complete';
+  /** Whether a switch's forwarding table came in: only then are end devices placed on ports. */
+  let switchTables = false;
   try {
     // Hostnames are resolved up front; their addresses join the sweep unless a range already holds them.
     const named = namedAddresses(input.targetSet);
@@ -171,6 +173,7 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
       const observations = targetName ? [...result.observations, targetNameObservation(result.address, targetName, deps.now())] : result.observations;
       for (const record of mergeObservations(observations, mergePriority)) {
         const facts = identifier.identify(record.facts);
+        if (facts.forwardingTable) switchTables = true;
         countOutcome(outcomes, facts, record.statuses);
         await writer.add({ ...record, facts }, deps.now().toISOString());
       }
@@ -193,8 +196,9 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
     writer.stop();
   }
   await writer.flush();
-  // Records are in: place each end device on its switch port from this snapshot's switches.
-  await attachEndDevices(deps.store, snapshotId);
+  // Records are in: place each end device on its switch port from this snapshot's switches (reading
+  // every record back only when there is a switch table to read).
+  if (switchTables) await attachEndDevices(deps.store, snapshotId);
   if (credentialMemory) await rememberSnmpCredentials(deps.store, credentialMemory, snapshotId, deps.now().toISOString());
   const finished = deps.now();
   const discovery = discoverer.report();

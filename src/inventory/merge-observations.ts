@@ -130,7 +130,7 @@ export function mergeFacts(observations: readonly Observation[], priority: reado
   if (hostnames.length > 0) merged.hostnames = hostnames;
   if (liveness.length > 0) merged.liveness = liveness;
   if (sawPorts) {
-    const value = [...ports.values()].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
+    const value = [...ports.values()].sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
     merged.openPorts = { value, source: portSources.join(', ') };
   }
   return merged;
