@@ -85,6 +85,10 @@ Examples:
     .option('--snmp-port <port>', 'SNMP agent port (default 161)', intBetween('--snmp-port', 1, 65535))
     .option('--snmp-timeout <ms>', 'SNMP timeout per request (default 1500)', intBetween('--snmp-timeout', 50, 60_000))
     .option('--no-snmp', 'do not interrogate hosts over SNMP')
+    .option(
+      '--discover-only',
+      'only find live hosts (how each answered, round trip, MAC and maker), as nmap -sn does: no port survey of hosts ARP or ICMP found, no SNMP walks, fingerprinting or nmap',
+    )
     .option('--nmap', 'also run nmap -sV (and -O as root) on live hosts; exit 3 if nmap is not installed')
     .option('--no-fingerprint', 'skip the HTTP title, NetBIOS, mDNS and SSDP probes used to classify devices')
     .option('--host-budget <ms>', 'time budget per host for interrogation, all SNMP walks included (default 30000)', intBetween('--host-budget', 500, 600_000))

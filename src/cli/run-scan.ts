@@ -86,7 +86,7 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
   const started = deps.now();
   const identifier = createIdentifier(input.vendorDefinitions ?? []);
   // The SNMP credential that last worked for each known asset: tried first on its MAC or address.
-  const credentialMemory = settings.snmp.enabled && input.credentials.length > 0 ? snmpCredentialMemoryOf(deps.store) : null;
+  const credentialMemory = settings.snmp.enabled && !settings.discoverOnly && input.credentials.length > 0 ? snmpCredentialMemoryOf(deps.store) : null;
   const remembered = credentialMemory ? rememberedCredentialLookup(await credentialMemory.load()) : undefined;
   const interrogators = await buildInterrogators(settings, {
     credentials: input.credentials,
@@ -329,12 +329,13 @@ function scanOptionsForRecord(settings: ScanSettings, profile: string | null): R
     dnsTimeoutMs: settings.dnsTimeoutMs,
     concurrency: settings.concurrency,
     maxHosts: settings.maxHosts,
+    ...(settings.discoverOnly ? { discoverOnly: true } : {}),
     dns: settings.dnsEnabled ? { servers: settings.dnsServers } : false,
     // SNMP without its secrets: how many credentials of each kind, never the values.
     snmp: settings.snmp.enabled
       ? { port: settings.snmp.port, version: settings.snmp.version, communities: settings.snmp.communities.length, v3Users: settings.snmp.v3.map((u) => u.name ?? u.user), timeoutMs: settings.snmp.timeoutMs }
       : false,
-    nmap: settings.nmap.enabled ? { batchSize: settings.nmap.batchSize, timeoutMs: settings.nmap.timeoutMs, osDetection: settings.nmap.osDetection } : false,
-    fingerprint: settings.fingerprint.enabled,
+    nmap: settings.nmap.enabled && !settings.discoverOnly ? { batchSize: settings.nmap.batchSize, timeoutMs: settings.nmap.timeoutMs, osDetection: settings.nmap.osDetection } : false,
+    fingerprint: settings.fingerprint.enabled && !settings.discoverOnly,
   };
 }

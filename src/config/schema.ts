@@ -62,6 +62,8 @@ export const scanSettingsSchema = z
       .strict()
       .optional(),
     concurrency: z.number().int().min(1).max(20_000).optional(),
+    /** Only find live hosts (how each answered, round trip, MAC): no port survey, SNMP walks, fingerprinting or nmap. */
+    discoverOnly: z.boolean().optional(),
     maxHosts: z.number().int().min(1).optional(),
     label: z.string().optional(),
     dns: z

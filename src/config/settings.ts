@@ -15,6 +15,12 @@ export interface ScanSettings {
   connectTimeoutMs: number;
   dnsTimeoutMs: number;
   concurrency: number;
+  /**
+   * Only find live hosts, as nmap -sn does: how each answered, its round trip, MAC and maker. No
+   * connects to hosts that ARP, ICMP or SNMP already proved alive, and no SNMP walks, fingerprinting
+   * or nmap (reverse DNS still runs unless turned off).
+   */
+  discoverOnly: boolean;
   maxHosts: number;
   label: string | null;
   dnsEnabled: boolean;
@@ -81,6 +87,7 @@ export const DEFAULT_SCAN_SETTINGS: ScanSettings = {
   connectTimeoutMs: 1000,
   dnsTimeoutMs: 2000,
   concurrency: 256,
+  discoverOnly: false,
   maxHosts: 65_536,
   label: null,
   dnsEnabled: true,
@@ -132,6 +139,7 @@ export function applySettings(base: ScanSettings, layer: ScanSettingsInput): Sca
     connectTimeoutMs: layer.timeouts?.connectMs ?? base.connectTimeoutMs,
     dnsTimeoutMs: layer.timeouts?.dnsMs ?? base.dnsTimeoutMs,
     concurrency: layer.concurrency ?? base.concurrency,
+    discoverOnly: layer.discoverOnly ?? base.discoverOnly,
     maxHosts: layer.maxHosts ?? base.maxHosts,
     label: layer.label ?? base.label,
     dnsEnabled: layer.dns?.enabled ?? base.dnsEnabled,

@@ -14,6 +14,7 @@ export function buildDiscoverer(settings: ScanSettings, communities: string[], t
   return sweepDiscoverer({
     ...(expectedAddresses !== undefined ? { expectedAddresses } : {}),
     ports: settings.ports,
+    surveyPorts: !settings.discoverOnly,
     connectTimeoutMs: settings.connectTimeoutMs,
     concurrency: settings.concurrency,
     rate: settings.rate,
@@ -53,6 +54,8 @@ export interface InterrogatorInputs {
 export async function buildInterrogators(settings: ScanSettings, inputs: InterrogatorInputs = {}): Promise<Interrogator[]> {
   const interrogators: Interrogator[] = [];
   if (settings.dnsEnabled) interrogators.push(dnsInterrogator({ timeoutMs: settings.dnsTimeoutMs, servers: settings.dnsServers }));
+  // Discovery only: a name is all that is asked of a live host (the sweep's SNMP GET still proves life).
+  if (settings.discoverOnly) return interrogators;
   const credentials = inputs.credentials ?? [];
   if (settings.snmp.enabled && credentials.length > 0 && inputs.snmpPlanner) {
     const { snmpInterrogator } = await import('./snmp/index.js');
@@ -103,7 +106,7 @@ export const NMAP_MISSING = 'nmap is not installed (not on PATH): scanned withou
 /** What the user should hear once about the interrogators (nmap asked for but missing, -O skipped). */
 export function interrogatorWarnings(settings: ScanSettings, interrogators: Interrogator[], nmapPath: string | null | undefined): string[] {
   const warnings: string[] = [];
-  if (settings.nmap.enabled && !nmapPath) warnings.push(NMAP_MISSING);
+  if (settings.nmap.enabled && !settings.discoverOnly && !nmapPath) warnings.push(NMAP_MISSING);
   for (const i of interrogators) if ('warnings' in i && typeof i.warnings === 'function') warnings.push(...(i as NmapInterrogator).warnings());
   return warnings;
 }

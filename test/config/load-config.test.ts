@@ -18,24 +18,28 @@ profiles:
     targets: [192.168.1.0/24]
     exclude: [192.168.1.1]
     label: office
+  headcount:
+    discoverOnly: true
 `,
       'test.yaml',
     );
     const base = applySettings(DEFAULT_SCAN_SETTINGS, config);
     expect(base).toMatchObject({ targets: ['10.0.0.0/24'], ports: [22, 443], connectTimeoutMs: 800, dnsTimeoutMs: 2000 });
     const office = applySettings(base, config.profiles!.office!);
-    expect(office).toMatchObject({ targets: ['192.168.1.0/24'], exclude: ['192.168.1.1'], ports: [22, 443], label: 'office' });
+    expect(office).toMatchObject({ targets: ['192.168.1.0/24'], exclude: ['192.168.1.1'], ports: [22, 443], label: 'office', discoverOnly: false });
+    expect(applySettings(base, config.profiles!.headcount!)).toMatchObject({ targets: ['10.0.0.0/24'], discoverOnly: true });
   });
 
   it('reports every problem as "path: message"', () => {
     try {
-      parseConfig('ports: [0, 80]\ntimeouts: { connectMs: "fast" }\nprofiles: { office: { colour: red } }\n', 'bad.yaml');
+      parseConfig('ports: [0, 80]\ntimeouts: { connectMs: "fast" }\ndiscoverOnly: yes please\nprofiles: { office: { colour: red } }\n', 'bad.yaml');
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const issues = (error as ConfigError).issues;
       expect(issues.some((i) => i.startsWith('ports.0: '))).toBe(true);
       expect(issues.some((i) => i.startsWith('timeouts.connectMs: '))).toBe(true);
+      expect(issues.some((i) => i.startsWith('discoverOnly: '))).toBe(true);
       expect(issues.some((i) => i.startsWith('profiles.office: ') && i.includes('colour'))).toBe(true);
       expect((error as Error).message.startsWith('bad.yaml: ')).toBe(true);
     }

@@ -1,7 +1,8 @@
 // Discovery against the network lab: the real CLI sweeps the lab /16 and is scored against the
 // truth manifest: every live address found (recall), nothing else (precision), each host with its
 // own MAC got it and its maker, the ICMP-blocked and the silent hosts found by what they do answer.
-import { chmodSync, mkdirSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliEnv, runCli, tempDir } from '../helpers/cli.js';
@@ -92,6 +93,100 @@ describeWhen(firstMissing(labMissing(), needCommand('fping'), needCommand('arp-s
     }
   }
 
+  /**
+   * A small sweep (up to 256 addresses) pings every local address from the start, and fping's echo
+   * requests are what make the kernel ARP. The targets: every device, silent and firewalled host,
+   * bulk hosts to fill, and addresses where nothing lives.
+   */
+  function smallTargets(): { file: string; live: ManifestHost[]; dead: string[] } {
+    const known = new Set(hosts.map((h) => h.ip));
+    const special = hosts.filter((h) => h.kind === 'device' || h.silent || h.role === 'windows-firewalled');
+    const bulk = hosts.filter((h) => h.kind === 'bulk' && !special.includes(h)).slice(0, 200 - special.length);
+    const dead: string[] = [];
+    for (let i = 1; dead.length < 40 && i < 255; i++) if (!known.has(`10.77.254.${i}`)) dead.push(`10.77.254.${i}`);
+    const live = [...special, ...bulk];
+    const file = join(home, 'small-targets.txt');
+    writeFileSync(file, [...live.map((h) => h.ip), ...dead].join('\n') + '\n');
+    chmodSync(file, 0o644);
+    return { file, live, dead };
+  }
+
+  async function sweepSmall(db: string, extra: string[], asNobody = false, env = cliEnv(home)): Promise<{ summary: { discovery: { warnings: string[]; methods: { method: string; note: string }[] }; counts: { alive: number } }; found: Map<string, Entry> }> {
+    const { file } = smallTargets();
+    labGuard();
+    flushNeighbours();
+    const scan = await runCli(['--db', db, 'scan', `@${file}`, '--no-dns', '--json', ...extra], { cwd: home, env, timeoutMs: 180_000, asNobody });
+    expect(scan.code, scan.stderr).toBe(0);
+    const out = await runCli(['--db', db, 'export', '--format', 'json'], { cwd: home, env: cliEnv(home) });
+    const entries = JSON.parse(out.stdout).assets as Entry[];
+    return { summary: JSON.parse(scan.stdout), found: new Map(entries.map((e) => [e.address, e])) };
+  }
+
+  it('a small range: pinged from the start, every live host found with its MAC, ports and how it answered', async () => {
+    const { live, dead } = smallTargets();
+    const { summary, found } = await sweepSmall(join(home, 'small.db'), []);
+    expect(summary.discovery.warnings).toEqual([]);
+    expect(live.filter((h) => !found.has(h.ip)).map((h) => h.ip), 'recall').toEqual([]);
+    expect(dead.filter((a) => found.has(a)), 'precision').toEqual([]);
+    const methods = (ip: string) => (found.get(ip)!.facts.liveness ?? []).map((l) => l.method);
+    for (const h of live) {
+      if (h.macDistinct && h.kind !== 'scanner') expect(found.get(h.ip)!.macs, h.ip).toEqual([h.mac]);
+      if (h.silent) expect(methods(h.ip), h.ip).toEqual(['arp']);
+      else if (h.icmp && h.kind !== 'scanner') expect(methods(h.ip), h.ip).toContain('icmp');
+      if (h.kind === 'device') {
+        for (const p of h.tcpOpen.filter((x) => DEFAULT_PORTS.includes(x))) expect(found.get(h.ip)!.openPorts, `${h.ip} port ${p}`).toContain(p);
+      }
+    }
+    const firewalled = hosts.find((h) => h.role === 'windows-firewalled')!;
+    expect(methods(firewalled.ip)).not.toContain('icmp');
+    expect(methods(firewalled.ip).some((m) => m === 'tcp:445' || m === 'tcp:3389')).toBe(true);
+  });
+
+  it('--discover-only: the same hosts and MACs, without connecting to hosts that ARP or ICMP found', async () => {
+    const { live } = smallTargets();
+    const { summary, found } = await sweepSmall(join(home, 'only.db'), ['--discover-only']);
+    expect(summary.counts.alive).toBe(live.length);
+    expect(summary.discovery.methods.find((m) => m.method === 'tcp')!.note).toContain('discovery only');
+    for (const h of live) {
+      const e = found.get(h.ip)!;
+      expect(e, h.ip).toBeDefined();
+      if (h.macDistinct && h.kind !== 'scanner') expect(e.macs, h.ip).toEqual([h.mac]);
+      // Every target is on the lab's segment: no port was surveyed, nothing fingerprinted.
+      expect(e.openPorts, h.ip).toEqual([]);
+      expect((e.facts.liveness ?? []).some((l) => l.method.startsWith('tcp:')), h.ip).toBe(false);
+    }
+    const silent = live.filter((h) => h.silent);
+    for (const h of silent) expect((found.get(h.ip)!.facts.liveness ?? []).map((l) => l.method), h.ip).toEqual(['arp']);
+  });
+
+  it('a small range where fping cannot open its socket: says so, and the kernel\'s neighbour table still finds every host', async () => {
+    // A copy of fping has lost the capability that lets it open a raw socket unprivileged: run as
+    // nobody it fails at once, as it does on a machine where fping was installed without it.
+    const bin = join(home, 'bin-nocap');
+    mkdirSync(bin, { recursive: true });
+    symlinkSync('/usr/sbin/ip', join(bin, 'ip'));
+    copyFileSync(which('fping'), join(bin, 'fping'));
+    chmodSync(join(bin, 'fping'), 0o755);
+    const { live } = smallTargets();
+    // Where unprivileged ICMP sockets are allowed to nobody's group, fping needs no capability:
+    // close them for the length of the sweep.
+    const rangeFile = '/proc/sys/net/ipv4/ping_group_range';
+    const range = readFileSync(rangeFile, 'utf8').trim().split(/\s+/).map(Number);
+    const allowed = range[0]! <= 65534 && 65534 <= range[1]!;
+    if (allowed) writeFileSync(rangeFile, '1 0');
+    let result: Awaited<ReturnType<typeof sweepSmall>>;
+    try {
+      result = await sweepSmall(join(home, 'nocap.db'), [], true, { ...cliEnv(home), PATH: bin });
+    } finally {
+      if (allowed) writeFileSync(rangeFile, range.join(' '));
+    }
+    const { summary, found } = result;
+    expect(summary.discovery.warnings.join('\n')).toMatch(/fping failed \(.*socket/);
+    const reachable = live.filter((h) => h.arp || h.kind === 'scanner');
+    expect(reachable.filter((h) => !found.has(h.ip)).map((h) => h.ip), 'recall').toEqual([]);
+    for (const h of reachable) if (h.macDistinct && h.kind !== 'scanner') expect(found.get(h.ip)!.macs, h.ip).toEqual([h.mac]);
+  });
+
   it('works unprivileged, and without fping or ping says so and still finds hosts by ARP and TCP', async () => {
     // As `nobody`, with a PATH that has `ip` but no fping or ping.
     const bin = join(home, 'bin');
@@ -111,6 +206,10 @@ describeWhen(firstMissing(labMissing(), needCommand('fping'), needCommand('arp-s
     expect(summary.counts.alive).toBe(expected.length);
   });
 });
+
+function which(command: string): string {
+  return execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim();
+}
 
 function inPrefix(ip: string, net: string, bits: number): boolean {
   const n = (s: string) => s.split('.').reduce((a, o) => ((a << 8) | Number(o)) >>> 0, 0);

@@ -44,6 +44,8 @@ export interface ScanFlags extends GlobalOptions {
   snmpPort?: number;
   snmpTimeout?: number;
   snmp?: boolean;
+  /** --discover-only: live hosts only (see ScanSettings.discoverOnly). */
+  discoverOnly?: boolean;
   /** --nmap: OS and service detection through nmap (exit 3 when nmap is missing). */
   nmap?: boolean;
   /** --no-fingerprint: no HTTP/NetBIOS/mDNS/SSDP probes. */
@@ -199,6 +201,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 async function resolveSettings(flags: ScanFlags): Promise<{ settings: ScanSettings; configDir: string }> {
+  if (flags.discoverOnly && flags.nmap) throw new UsageError('--discover-only and --nmap contradict each other: drop one (nmap interrogates the hosts that discovery finds)');
   const { config, path } = await loadConfig({ explicit: flags.config, cwd: process.cwd(), env: process.env });
   const configDir = path ? dirname(path) : process.cwd();
   let settings = applySettings(DEFAULT_SCAN_SETTINGS, config);
@@ -218,6 +221,7 @@ async function resolveSettings(flags: ScanFlags): Promise<{ settings: ScanSettin
     ...(flags.ports ? { ports: flags.ports } : {}),
     ...(flags.timeout ? { timeouts: { connectMs: flags.timeout } } : {}),
     ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+    ...(flags.discoverOnly ? { discoverOnly: true } : {}),
     ...(flags.maxHosts ? { maxHosts: flags.maxHosts } : {}),
     ...(flags.label !== undefined ? { label: flags.label } : {}),
     ...(flags.dns === false || flags.dnsServer ? { dns: { ...(flags.dns === false ? { enabled: false } : {}), ...(flags.dnsServer ? { servers: flags.dnsServer } : {}) } } : {}),

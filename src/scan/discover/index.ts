@@ -53,6 +53,11 @@ export interface SweepOptions {
   arpWaitMs: number;
   /** Local segments by raw ARP requests through arp-scan when root and installed (else the kernel's table). */
   arpScan: boolean;
+  /**
+   * Connect to the port list of every live host (true), or only of hosts that nothing else proved
+   * alive (false: discovery only, as nmap -sn; a local host found by ARP or ICMP gets no connects).
+   */
+  surveyPorts: boolean;
   /** A second pass over silent local addresses: when the measured loss calls for it, always, or never. */
   secondPass: 'auto' | 'always' | 'never';
   communities: string[];
@@ -94,6 +99,8 @@ interface HostState {
   addr: number;
   segment: LocalSegment | null;
   sentAt: number;
+  /** When its first proof of life came (Infinity while none has). */
+  aliveAt: number;
   liveness: Liveness[];
   mac: string | null;
   tcp: 'waiting' | 'running' | 'done';
@@ -130,10 +137,20 @@ const ARP_MARGIN_MS = 500;
 const FIRST_ARP_ANSWER_MS = 300;
 /** From this many addresses on, a sweep is large: arp-scan as root, else datagrams from a worker thread. */
 const LARGE_SWEEP_FROM = 2048;
+/**
+ * Up to this many addresses, a sweep with fping sends its ICMP echo requests to every local address
+ * at once, from the start: the echo request makes the kernel ARP for the address as the datagram
+ * would, from fping's process instead of ours, and a host that answers it is known without waiting
+ * for a read of the neighbour table. Past this, fping's pending requests to addresses that never
+ * answer ARP would fill its socket's send buffer (about 480; ../shared/lab/README.md).
+ */
+const ICMP_FIRST_MAX = 256;
 /** Addresses per arp-scan run: it reads its whole list before sending. */
 const ARP_SCAN_BATCH = 65_536;
 /** fping processes at once; each sends at its share of --rate. */
 const ICMP_PROCESSES = 4;
+/** How soon the neighbour table is read for a host found by ICMP or SNMP, so that answers close together share a read. */
+const READ_SOON_MS = 5;
 /** Silent verdicts queued for the consumer at most, so that a /16's worth is never held at once. */
 const MAX_QUEUED = 2048;
 
@@ -155,8 +172,10 @@ class Sweep {
   private tokens = 0;
   private lastRefill = performance.now();
   private wake: (() => void) | null = null;
-  /** Ends the neighbour poller's sleep early: the sweep is over, and must not wait out a long interval. */
-  private wakePoller: (() => void) | null = null;
+  /** Ends the neighbour poller's sleep after `ms`: the sweep is over, or a found host waits for its MAC. */
+  private wakePoller: ((ms: number) => void) | null = null;
+  /** A read was asked for while one ran: the next sleep is short. */
+  private readRequested = false;
   /** Local addresses still undecided, and who waits for there to be none. */
   private localStates = 0;
   private localDrained: (() => void) | null = null;
@@ -172,6 +191,8 @@ class Sweep {
   private arpScanCommand: string | null = null;
   private arpBatches = new Map<string, { segment: LocalSegment; addresses: string[] }>();
   private arpRuns: Promise<void> = Promise.resolve();
+  /** Local addresses pinged from the start (see ICMP_FIRST_MAX), or null when the sweep does not. */
+  private icmpFirst: string[] | null = null;
 
   constructor(
     private readonly options: SweepOptions,
@@ -199,7 +220,11 @@ class Sweep {
                 ? 'ping, one process per address (install fping for a faster sweep)'
                 : 'neither fping nor ping is installed: hosts that answer only ICMP are missed',
         },
-        { method: 'tcp', ran: options.ports.length > 0, note: `connect to ${options.ports.join(',')}` },
+        {
+          method: 'tcp',
+          ran: options.ports.length > 0,
+          note: `connect to ${options.ports.join(',')}${options.surveyPorts ? '' : ' (discovery only: hosts off the local segments, where it proves them alive)'}`,
+        },
         {
           method: 'snmp',
           ran: options.communities.length > 0,
@@ -226,6 +251,8 @@ class Sweep {
       this.arpScanCommand = this.options.tools.arpScan;
       this.report.methods[0]!.note = `arp-scan on ${[...new Set(this.segments.map((s) => s.device))].join(', ')} (raw ARP requests, as root), the neighbour table as a fallback (only for targets on those segments)`;
     }
+    const small = this.options.expectedAddresses !== undefined && this.options.expectedAddresses <= ICMP_FIRST_MAX;
+    if (small && this.segments.length > 0 && this.options.icmp && this.options.tools.fping) this.icmpFirst = [];
     if (this.segments.length > 0 && limits.gcThresh3 !== null) {
       this.localPendingCap = Math.max(64, Math.floor(limits.gcThresh3 / 2));
       this.report.localPendingCap = this.localPendingCap;
@@ -303,6 +330,7 @@ class Sweep {
         if (wait) await wait;
       }
     }
+    this.launchIcmpFirst();
     for (const device of [...this.arpBatches.keys()]) this.launchArpScan(device);
     await this.arpRuns;
     if (this.segments.length === 0) return;
@@ -335,6 +363,11 @@ class Sweep {
   private feedOne(address: string): Promise<void> | null {
     // arp-scan paces its own frames at --rate.
     if (this.arpScanCommand && this.queueArpScan(address)) return this.launchFullBatches();
+    // A local address that fping alone will probe waits for no token: fping paces its requests.
+    if (this.icmpFirst && this.options.communities.length === 0 && segmentOf(this.segments, dottedToInt(address))) {
+      this.start(address, false);
+      return null;
+    }
     if (this.tryAdmit()) {
       this.start(address, false);
       return null;
@@ -412,6 +445,7 @@ class Sweep {
       addr,
       segment,
       sentAt: now,
+      aliveAt: Number.POSITIVE_INFINITY,
       liveness: [],
       mac,
       tcp: 'waiting',
@@ -515,6 +549,7 @@ class Sweep {
       addr,
       segment,
       sentAt: performance.now(),
+      aliveAt: Number.POSITIVE_INFINITY,
       liveness: [],
       mac: null,
       tcp: 'waiting',
@@ -531,7 +566,16 @@ class Sweep {
       this.markAlive(state, { method: 'self' });
       return;
     }
-    if (segment) {
+    if (segment && this.icmpFirst && !retried) {
+      // fping's echo request is what makes the kernel ARP for it (see ICMP_FIRST_MAX); the datagram
+      // goes too only when it carries an SNMP GET.
+      state.icmp = 'queued';
+      this.icmpFirst.push(address);
+      if (this.options.communities.length > 0) {
+        this.localPending.push(state.sentAt);
+        this.probes!.udp(addr);
+      }
+    } else if (segment) {
       this.localPending.push(state.sentAt);
       this.probes!.udp(addr);
     } else {
@@ -555,10 +599,15 @@ class Sweep {
     if (state.liveness.some((l) => l.method === liveness.method)) return;
     const first = state.liveness.length === 0;
     state.liveness.push(liveness);
+    if (first) state.aliveAt = performance.now();
     if (first && state.segment) {
-      // Found by ARP (or SNMP): now learn its ports and whether it answers ICMP.
-      this.runTcp(state);
+      // Found by ARP, ICMP or SNMP: now learn its ports (unless only discovering) and whether it
+      // answers ICMP.
+      if (this.options.surveyPorts) this.runTcp(state);
+      else state.tcp = 'done';
       this.queueIcmp(state);
+      // Its MAC is in the neighbour table by now: read it soon rather than at the next poll.
+      if (state.mac === null) this.requestRead();
     }
     this.tryFinish(state);
   }
@@ -577,6 +626,46 @@ class Sweep {
       if (first) this.markAlive(state, { method: `tcp:${first.port}`, rttMs: first.rttMs });
       this.tryFinish(state);
       this.wake?.();
+    });
+  }
+
+  /**
+   * Pings the local addresses held for it, in one fping at the full --rate (nothing else pings yet).
+   * When fping fails to send (no raw socket after all, a send error), the addresses it left
+   * undecided get the datagram instead, so that the kernel still ARPs for them.
+   */
+  private launchIcmpFirst(): void {
+    const batch = this.icmpFirst;
+    if (!batch || batch.length === 0) return;
+    this.icmpFirst = [];
+    const onAlive = (address: string, rttMs: number): void => {
+      const state = this.states.get(dottedToInt(address));
+      if (!state) return;
+      state.icmp = 'done';
+      this.markAlive(state, { method: 'icmp', rttMs });
+    };
+    const options = { fping: this.options.tools.fping, ping: null, timeoutMs: this.options.icmpTimeoutMs, intervalMs: 1000 / this.rate, retries: 1, signal: this.ctx.signal };
+    void this.icmpLimit(() => pingAll(batch, options, onAlive)).then(async (result) => {
+      const fallback: HostState[] = [];
+      for (const address of batch) {
+        const state = this.states.get(dottedToInt(address));
+        if (!state) continue;
+        state.icmp = 'done';
+        if (!result.ok && state.liveness.length === 0) fallback.push(state);
+        else this.tryFinish(state);
+      }
+      if (result.ok || fallback.length === 0) return;
+      this.report.warnings.push(`fping failed (${result.reason}); local addresses were swept through the kernel's neighbour table alone`);
+      // With communities, the SNMP datagram already went to every address.
+      if (this.options.communities.length > 0) return;
+      for (const state of fallback) {
+        if (this.ctx.signal.aborted) return;
+        await this.admit();
+        if (this.states.get(state.addr) !== state) continue;
+        state.sentAt = performance.now();
+        this.localPending.push(state.sentAt);
+        this.probes!.udp(state.addr);
+      }
     });
   }
 
@@ -630,8 +719,9 @@ class Sweep {
     const alive = state.liveness.length > 0;
     const probesDone = state.tcp === 'done' && state.icmp === 'done';
     if (state.segment) {
-      // Local: alive once its follow-up probes are done; dead once ARP had its time and nothing answered.
-      if (alive && probesDone) return this.finish(state);
+      // Local: alive once its follow-up probes are done and a read of the neighbour table has had
+      // the chance to give its MAC; dead once ARP had its time and nothing answered.
+      if (alive && probesDone && (state.mac !== null || this.prevReadStart > state.aliveAt)) return this.finish(state);
       if (!alive && now - state.sentAt > this.options.arpWaitMs + ARP_MARGIN_MS && (state.snmpAnswered || now > state.snmpDeadline)) {
         if (!state.retried) {
           // Silent in the first pass: the verdict waits for the decision on a second pass.
@@ -663,7 +753,8 @@ class Sweep {
         at,
         status: 'ok',
         facts: {
-          liveness: [...state.liveness].sort((a, b) => a.method.localeCompare(b.method)),
+          // Code-unit order: the first localeCompare of a process loads ICU's collation (14 ms).
+          liveness: [...state.liveness].sort((a, b) => (a.method < b.method ? -1 : a.method > b.method ? 1 : 0)),
           ...(state.mac ? { macs: [{ value: state.mac, source: `arp:${state.segment?.device ?? 'neighbour-table'}` }] } : {}),
           ...(open.length > 0 ? { openPorts: { value: open, source: 'tcp:connect' } } : {}),
         },
@@ -679,8 +770,14 @@ class Sweep {
   private maybeClose(): void {
     if (!this.feeding && this.states.size === 0) {
       this.out.close();
-      this.wakePoller?.();
+      this.wakePoller?.(0);
     }
+  }
+
+  /** A host was found by something other than the table: read it soon for the host's MAC. */
+  private requestRead(): void {
+    if (this.wakePoller) this.wakePoller(READ_SOON_MS);
+    else this.readRequested = true;
   }
 
   /** Machine-wide receive drops during the sweep, for the report (see congestion.ts). */
@@ -694,14 +791,19 @@ class Sweep {
 
   /** Reads the neighbour table during the sweep (entries age out of it on long sweeps), and decides stragglers. */
   private async pollNeighbours(): Promise<void> {
-    const devices = [...new Set(this.segments.map((s) => s.device))];
     let interval = 25;
     while (this.feeding || this.states.size > 0) {
+      const sleep = this.readRequested ? Math.min(interval, READ_SOON_MS) : interval;
+      this.readRequested = false;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, interval);
-        this.wakePoller = () => {
+        let timer = setTimeout(resolve, sleep);
+        let due = performance.now() + sleep;
+        this.wakePoller = (ms) => {
+          // Only ever sooner.
+          if (performance.now() + ms >= due) return;
           clearTimeout(timer);
-          resolve();
+          due = performance.now() + ms;
+          timer = setTimeout(resolve, ms);
         };
       });
       this.wakePoller = null;
@@ -711,9 +813,11 @@ class Sweep {
         break;
       }
       const started = performance.now();
-      // Only a local host still waiting for its ARP answer or its MAC needs the table.
-      let hasLocal = false;
-      for (const s of this.states.values()) if (s.segment !== null && s.mac === null) hasLocal = true;
+      // Only a local host still waiting for its ARP answer or its MAC needs the table, and only
+      // its own device's.
+      const devices = new Set<string>();
+      for (const s of this.states.values()) if (s.segment !== null && s.mac === null) devices.add(s.segment.device);
+      const hasLocal = devices.size > 0;
       if (hasLocal) {
         for (const device of devices) {
           for (const entry of await readNeighbours(device, this.options.tools.ip)) {

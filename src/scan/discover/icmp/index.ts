@@ -16,18 +16,21 @@ export interface PingOptions {
   signal: AbortSignal;
 }
 
+/** Whether every echo request went out; when not, why (a silent address is then not known to be silent). */
+export type PingResult = { ok: true } | { ok: false; reason: string };
+
 /** Pings every address; calls onAlive as answers come; resolves when all are decided. */
-export async function pingAll(addresses: string[], options: PingOptions, onAlive: (address: string, rttMs: number) => void): Promise<void> {
-  if (addresses.length === 0 || options.signal.aborted) return;
+export async function pingAll(addresses: string[], options: PingOptions, onAlive: (address: string, rttMs: number) => void): Promise<PingResult> {
+  if (addresses.length === 0 || options.signal.aborted) return { ok: true };
   if (options.fping) return runFping(options.fping, addresses, options, onAlive);
-  if (options.ping) return runPings(options.ping, addresses, options, onAlive);
+  if (options.ping) await runPings(options.ping, addresses, options, onAlive);
+  return { ok: true };
 }
 
-function runFping(command: string, addresses: string[], options: PingOptions, onAlive: (address: string, rttMs: number) => void): Promise<void> {
-  return spawnFping(command, addresses, options, intervalArg(options.intervalMs), onAlive).then((refused) =>
-    // An fping built with "safe limits" refuses an interval under 1 ms to a user that is not root.
-    refused ? spawnFping(command, addresses, options, '1', onAlive).then(() => undefined) : undefined,
-  );
+async function runFping(command: string, addresses: string[], options: PingOptions, onAlive: (address: string, rttMs: number) => void): Promise<PingResult> {
+  const first = await spawnFping(command, addresses, options, intervalArg(options.intervalMs), onAlive);
+  // An fping built with "safe limits" refuses an interval under 1 ms to a user that is not root.
+  return first === 'refused' ? spawnFping(command, addresses, options, '1', onAlive).then((r) => (r === 'refused' ? { ok: false, reason: 'fping refused its interval' } : r)) : first;
 }
 
 /** fping's -i in milliseconds; it takes fractions (0.1 is 10,000 packets a second). */
@@ -35,8 +38,18 @@ function intervalArg(intervalMs: number): string {
   return String(Math.max(0, Math.round(intervalMs * 1000) / 1000));
 }
 
-/** Resolves true when fping refused its arguments (and so pinged nothing). */
-function spawnFping(command: string, addresses: string[], options: PingOptions, interval: string, onAlive: (address: string, rttMs: number) => void): Promise<boolean> {
+/**
+ * Resolves 'refused' when fping refused its interval (and so pinged nothing); not ok when it could
+ * not send (exit 3 or 4: bad arguments, a failed system call such as no raw socket) or reported
+ * send errors.
+ */
+function spawnFping(
+  command: string,
+  addresses: string[],
+  options: PingOptions,
+  interval: string,
+  onAlive: (address: string, rttMs: number) => void,
+): Promise<PingResult | 'refused'> {
   return new Promise((resolve) => {
     // -a alive only, -e with the round trip, -i between packets, -r retries, -t first timeout.
     const child = spawn(command, ['-a', '-e', '-i', interval, '-r', String(options.retries), '-t', String(options.timeoutMs), '-f', '-'], {
@@ -45,6 +58,8 @@ function spawnFping(command: string, addresses: string[], options: PingOptions, 
     });
     let answered = false;
     let errors = '';
+    /** The first line that says a request did not go out (fping goes on after a failed send). */
+    let sendError: string | null = null;
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       const m = /^(\d+\.\d+\.\d+\.\d+)\s+\(([\d.]+) ms/.exec(line);
@@ -52,15 +67,26 @@ function spawnFping(command: string, addresses: string[], options: PingOptions, 
       answered = true;
       onAlive(m[1]!, Number(m[2]));
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (errors.length < 4096) errors += chunk.toString('latin1');
+    const errorLines = createInterface({ input: child.stderr });
+    errorLines.on('line', (line) => {
+      if (errors.length < 4096) errors += line + '\n';
+      if (sendError === null && SEND_ERROR.test(line)) sendError = line.trim().slice(0, 160);
     });
-    child.on('error', () => resolve(false));
-    child.on('close', () => resolve(!answered && interval !== '1' && /too risky|you need -i/i.test(errors)));
+    child.on('error', (error) => resolve({ ok: false, reason: `fping did not start: ${error.message}` }));
+    child.on('close', (code) => {
+      if (!answered && interval !== '1' && /too risky|you need -i/i.test(errors)) return resolve('refused');
+      if (options.signal.aborted) return resolve({ ok: true });
+      // fping exits 0 when all answered, 1 when some did not; 2 and up mean requests that never
+      // went out (bad arguments, a failed system call such as no raw socket).
+      if (code !== null && code <= 1 && sendError === null) return resolve({ ok: true });
+      resolve({ ok: false, reason: sendError ?? errors.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 160) ?? `fping exited ${code ?? 'on a signal'}` });
+    });
     child.stdin.on('error', () => undefined);
     child.stdin.end(addresses.join('\n') + '\n');
   });
 }
+
+const SEND_ERROR = /error while sending|can't create|cannot create|permission denied|operation not permitted/i;
 
 async function runPings(command: string, addresses: string[], options: PingOptions, onAlive: (address: string, rttMs: number) => void): Promise<void> {
   const limit = pLimit(64);
