@@ -781,9 +781,9 @@ class Sweep {
   }
 
   /** Machine-wide receive drops during the sweep, for the report (see congestion.ts). */
-  private async countDrops(): Promise<void> {
+  private countDrops(): void {
     if (this.segments.length === 0) return;
-    const drops = await readSoftnetDrops();
+    const drops = readSoftnetDrops();
     if (drops === null) return;
     this.firstDrops ??= drops;
     this.report.drops = drops - this.firstDrops;
@@ -833,7 +833,7 @@ class Sweep {
           }
         }
       }
-      await this.countDrops();
+      this.countDrops();
       this.prevReadStart = started;
       // A local address is declared absent only by a read that began after its ARP deadline: an
       // answer that arrived while the table was being read is not missed.

@@ -1,13 +1,15 @@
 // The kernel's neighbour (ARP) table: every local-segment host the kernel resolved, with its MAC,
 // whatever probe made it resolve. While the table is small (its entry count is in
-// /proc/net/stat/arp_cache), it is read from /proc/net/arp: about 1.6 ms for 256 entries, where
-// starting `ip` costs a fork of this process and a few ms before its first line. A large table is
+// /proc/net/stat/arp_cache), it is read from /proc/net/arp, synchronously: about 1.6 ms for 256
+// entries, where starting `ip` costs a fork of this process and a few ms before its first line, and
+// a read through the thread pool waits for a busy sweep to take its result. A large table is
 // read with `ip neigh` filtered to resolved states (fast even with tens of thousands of pending
 // entries, where the kernel produces /proc/net/arp slowly: about 2 s for 13,000 entries, measured
 // on the lab), its text output parsed as it streams in: a sweep reads the table every few hundred
 // ms, and one string (or JSON document) of a few thousand entries per read is a large object that
 // only a full collection frees. /proc/net/arp is also the fallback when `ip` is missing or fails.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 export interface NeighbourEntry {
@@ -18,16 +20,26 @@ export interface NeighbourEntry {
 
 const RESOLVED_STATES = ['reachable', 'stale', 'delay', 'probe', 'permanent', 'noarp'];
 
-/** Up to this many entries (resolved or not), the table is read from /proc/net/arp. */
-const SMALL_TABLE = 1024;
+/**
+ * Up to this many entries (resolved or not), the table is read from /proc/net/arp: the kernel's
+ * time for it grows faster than the table (1.6 ms for 256 entries, 2 s for 13,000).
+ */
+const SMALL_TABLE = 512;
 
 export async function readNeighbours(device: string, ipCommand: string | null): Promise<NeighbourEntry[]> {
-  if (ipCommand && ((await neighbourTableSize()) ?? Number.POSITIVE_INFINITY) > SMALL_TABLE) {
+  if (ipCommand && (neighbourTableSize() ?? Number.POSITIVE_INFINITY) > SMALL_TABLE) {
     const entries = await readIpNeigh(ipCommand, device);
     if (entries !== null) return entries;
   }
-  const text = await readFile('/proc/net/arp', 'utf8').catch(() => '');
-  return parseProcNetArp(text).filter((e) => e.device === device);
+  return parseProcNetArp(readProcFile('/proc/net/arp')).filter((e) => e.device === device);
+}
+
+function readProcFile(path: string): string {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch {
+    return '';
+  }
 }
 
 /** `ip -4 neigh show dev DEVICE nud ...`, parsed a chunk at a time; null when ip failed. */
@@ -75,9 +87,8 @@ export function parseIpNeighLine(line: string, device: string): NeighbourEntry |
 }
 
 /** The IPv4 neighbour table's entries now, or null when the kernel does not say. */
-async function neighbourTableSize(): Promise<number | null> {
-  const text = await readFile('/proc/net/stat/arp_cache', 'latin1').catch(() => null);
-  return text === null ? null : parseArpCacheEntries(text);
+function neighbourTableSize(): number | null {
+  return parseArpCacheEntries(readProcFile('/proc/net/stat/arp_cache'));
 }
 
 /**
