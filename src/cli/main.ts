@@ -87,7 +87,7 @@ Examples:
     .option('--no-snmp', 'do not interrogate hosts over SNMP')
     .option(
       '--discover-only',
-      'only find live hosts (how each answered, round trip, MAC and maker), as nmap -sn does: no port survey of hosts ARP or ICMP found, no SNMP walks, fingerprinting or nmap',
+      'only find live hosts (how each answered, round trip, MAC and maker), as nmap -sn does: no connects to hosts on local segments (routed ones still prove themselves alive on the port list), no SNMP walks, fingerprinting or nmap',
     )
     .option('--nmap', 'also run nmap -sV (and -O as root) on live hosts; exit 3 if nmap is not installed')
     .option('--no-fingerprint', 'skip the HTTP title, NetBIOS, mDNS and SSDP probes used to classify devices')

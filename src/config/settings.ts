@@ -17,8 +17,9 @@ export interface ScanSettings {
   concurrency: number;
   /**
    * Only find live hosts, as nmap -sn does: how each answered, its round trip, MAC and maker. No
-   * connects to hosts that ARP, ICMP or SNMP already proved alive, and no SNMP walks, fingerprinting
-   * or nmap (reverse DNS still runs unless turned off).
+   * connects to hosts on a local segment (ARP proves them alive; routed hosts still get the port
+   * list at once, since that is how they prove themselves alive), and no SNMP walks,
+   * fingerprinting or nmap (reverse DNS still runs unless turned off).
    */
   discoverOnly: boolean;
   maxHosts: number;

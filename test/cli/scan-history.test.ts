@@ -2,7 +2,7 @@
 // test DNS server), one device moved to another address and one gone between them, then diff,
 // assets, asset and export checked on content.
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, runCli, tempDir } from '../helpers/cli.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
@@ -159,5 +159,42 @@ describe('scan twice, then diff, assets, asset, export', () => {
       expect(r.stderr.trim().split('\n')[0]).toMatch(/^netcensus: /);
     }
     expect(readFileSync(db).equals(before)).toBe(true);
+  });
+});
+
+describe('scan --discover-only', () => {
+  const home = tempDir();
+  const env = cliEnv(home);
+  const port = pickPort(5);
+
+  it('keeps the ports that proved an off-segment host alive, asks nothing more of it, and says so in the snapshot', async () => {
+    const db = join(home, 'only.db');
+    const listener = await listen(`${NET}.21`, port);
+    try {
+      // Loopback is off every local segment: the port list is how its hosts prove themselves alive.
+      const scan = await runCli(['--db', db, 'scan', `${NET}.21`, '--ports', String(port), '--no-dns', '--discover-only', '--json'], { cwd: home, env });
+      expect(scan.code, scan.stderr).toBe(0);
+      expect(JSON.parse(scan.stdout).counts.alive).toBe(1);
+    } finally {
+      await listener.close();
+    }
+    const [snapshot] = JSON.parse((await runCli(['--db', db, 'snapshots', '--json'], { cwd: home, env })).stdout) as { scanners: string[]; options: Record<string, unknown> }[];
+    expect(snapshot!.scanners).toEqual(['discover']);
+    expect(snapshot!.options).toMatchObject({ discoverOnly: true, fingerprint: false, nmap: false });
+    const [asset] = JSON.parse((await runCli(['--db', db, 'assets', '--json'], { cwd: home, env })).stdout).assets as { openPorts: number[] }[];
+    expect(asset!.openPorts).toEqual([port]);
+  });
+
+  it('refuses --nmap beside it, whether it came from the flag or from the config (exit 2)', async () => {
+    const db = join(home, 'refused.db');
+    const flag = await runCli(['--db', db, 'scan', `${NET}.21`, '--discover-only', '--nmap'], { cwd: home, env });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('--discover-only only finds them');
+    const config = join(home, 'netcensus.yaml');
+    writeFileSync(config, 'profiles:\n  headcount:\n    discoverOnly: true\n');
+    const profile = await runCli(['--db', db, '--config', config, 'scan', `${NET}.21`, '--profile', 'headcount', '--nmap'], { cwd: home, env });
+    expect(profile.code).toBe(2);
+    expect(profile.stderr).toContain(`discoverOnly in profile "headcount" of ${config}`);
+    expect(existsSync(db), 'no database for a refused scan').toBe(false);
   });
 });

@@ -106,7 +106,8 @@ describeWhen(firstMissing(labMissing(), needCommand('fping'), needCommand('arp-s
     for (let i = 1; dead.length < 40 && i < 255; i++) if (!known.has(`10.77.254.${i}`)) dead.push(`10.77.254.${i}`);
     const live = [...special, ...bulk];
     const file = join(home, 'small-targets.txt');
-    writeFileSync(file, [...live.map((h) => h.ip), ...dead].join('\n') + '\n');
+    // Where nothing lives first: fping probes in this order, so the live hosts come last.
+    writeFileSync(file, [...dead, ...live.map((h) => h.ip)].join('\n') + '\n');
     chmodSync(file, 0o644);
     return { file, live, dead };
   }
@@ -126,6 +127,7 @@ describeWhen(firstMissing(labMissing(), needCommand('fping'), needCommand('arp-s
     const { live, dead } = smallTargets();
     const { summary, found } = await sweepSmall(join(home, 'small.db'), []);
     expect(summary.discovery.warnings).toEqual([]);
+    expect(summary.discovery.methods.find((m) => m.method === 'icmp')!.note).toContain('every local address from the start');
     expect(live.filter((h) => !found.has(h.ip)).map((h) => h.ip), 'recall').toEqual([]);
     expect(dead.filter((a) => found.has(a)), 'precision').toEqual([]);
     const methods = (ip: string) => (found.get(ip)!.facts.liveness ?? []).map((l) => l.method);
@@ -157,6 +159,15 @@ describeWhen(firstMissing(labMissing(), needCommand('fping'), needCommand('arp-s
     }
     const silent = live.filter((h) => h.silent);
     for (const h of silent) expect((found.get(h.ip)!.facts.liveness ?? []).map((l) => l.method), h.ip).toEqual(['arp']);
+  });
+
+  it('at a low --rate, an address that fping reaches seconds in is not declared silent before', async () => {
+    // 240 addresses at 50 a second: fping reaches the last live ones nearly 5 s in, past the 3.5 s
+    // that an address is given to answer ARP from the moment it is probed. No second pass, which
+    // would find a host declared silent too early.
+    const { live } = smallTargets();
+    const { found } = await sweepSmall(join(home, 'slow.db'), ['--discover-only', '--rate', '50', '--second-pass', 'never']);
+    expect(live.filter((h) => !found.has(h.ip)).map((h) => h.ip), 'recall').toEqual([]);
   });
 
   it('a small range where fping cannot open its socket: says so, and the kernel\'s neighbour table still finds every host', async () => {

@@ -201,7 +201,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 async function resolveSettings(flags: ScanFlags): Promise<{ settings: ScanSettings; configDir: string }> {
-  if (flags.discoverOnly && flags.nmap) throw new UsageError('--discover-only and --nmap contradict each other: drop one (nmap interrogates the hosts that discovery finds)');
   const { config, path } = await loadConfig({ explicit: flags.config, cwd: process.cwd(), env: process.env });
   const configDir = path ? dirname(path) : process.cwd();
   let settings = applySettings(DEFAULT_SCAN_SETTINGS, config);
@@ -239,6 +238,10 @@ async function resolveSettings(flags: ScanFlags): Promise<{ settings: ScanSettin
         }
       : {}),
   });
+  if (withFlags.discoverOnly && flags.nmap) {
+    const where = flags.discoverOnly ? '--discover-only' : `discoverOnly in ${flags.profile ? `profile "${flags.profile}" of ` : ''}${path}`;
+    throw new UsageError(`--nmap interrogates every live host, but ${where} only finds them: drop one`);
+  }
   return { settings: applyFingerprintFlags(applySnmpFlags(withFlags, flags), flags), configDir };
 }
 

@@ -7,11 +7,13 @@
 //   - local segment otherwise: one UDP datagram (an SNMP sysObjectID GET per configured community,
 //     else an empty one to port 33434). Its real job is to make the kernel ARP for the address; the
 //     neighbour table, read every few hundred ms during the sweep, then names every host that
-//     answered ARP, with its MAC.
+//     answered ARP, with its MAC. On a sweep of up to ICMP_FIRST_MAX addresses with fping, fping's
+//     echo request goes first and makes the kernel ARP; the datagram follows only to an address
+//     still undecided once fping has sent everything (or at once, when it carries SNMP GETs).
 //   - elsewhere (routed subnets, loopback): TCP connects to the port list, ICMP echo through fping,
 //     and the SNMP GETs. Any answer proves the host alive.
-// A local host found by ARP then gets the TCP connects and an ICMP echo too, for its open ports, round
-// trip and how it answers.
+// A local host found by ARP then gets the TCP connects (unless only discovering) and an ICMP echo
+// too, for its open ports, round trip and how it answers.
 // A live host is handed on as soon as its probes are done (a stream, not phase barriers).
 //
 // Pacing (see ../shared/lab/README.md "Limits found"): probes go out at most --rate a second; local
@@ -145,6 +147,8 @@ const LARGE_SWEEP_FROM = 2048;
  * answer ARP would fill its socket's send buffer (about 480; ../shared/lab/README.md).
  */
 const ICMP_FIRST_MAX = 256;
+/** After fping has sent its last request, how long before the undecided addresses get the datagram. */
+const TRAIL_AFTER_MS = 20;
 /** Addresses per arp-scan run: it reads its whole list before sending. */
 const ARP_SCAN_BATCH = 65_536;
 /** fping processes at once; each sends at its share of --rate. */
@@ -252,7 +256,10 @@ class Sweep {
       this.report.methods[0]!.note = `arp-scan on ${[...new Set(this.segments.map((s) => s.device))].join(', ')} (raw ARP requests, as root), the neighbour table as a fallback (only for targets on those segments)`;
     }
     const small = this.options.expectedAddresses !== undefined && this.options.expectedAddresses <= ICMP_FIRST_MAX;
-    if (small && this.segments.length > 0 && this.options.icmp && this.options.tools.fping) this.icmpFirst = [];
+    if (small && this.segments.length > 0 && this.options.icmp && this.options.tools.fping) {
+      this.icmpFirst = [];
+      this.report.methods[1]!.note = 'fping (on a range this small, every local address from the start)';
+    }
     if (this.segments.length > 0 && limits.gcThresh3 !== null) {
       this.localPendingCap = Math.max(64, Math.floor(limits.gcThresh3 / 2));
       this.report.localPendingCap = this.localPendingCap;
@@ -630,43 +637,64 @@ class Sweep {
   }
 
   /**
-   * Pings the local addresses held for it, in one fping at the full --rate (nothing else pings yet).
-   * When fping fails to send (no raw socket after all, a send error), the addresses it left
-   * undecided get the datagram instead, so that the kernel still ARPs for them.
+   * Pings the local addresses held for it, in one fping at the full --rate (outside the ICMP
+   * batches' limit: it is the sweep's first probe of these addresses). Each address's ARP wait
+   * starts when fping reaches it. Once fping has sent everything, every address still undecided
+   * gets the datagram too: fping drops a request it could not send without a word (a firewall
+   * rule on ICMP, a full send buffer), and then only the datagram makes the kernel ARP. By then an
+   * address fping did reach has its neighbour entry, and the datagram only waits in it.
    */
   private launchIcmpFirst(): void {
     const batch = this.icmpFirst;
     if (!batch || batch.length === 0) return;
     this.icmpFirst = [];
+    const intervalMs = 1000 / this.rate;
+    const launchedAt = performance.now();
+    batch.forEach((address, i) => {
+      const state = this.states.get(dottedToInt(address));
+      if (state) state.sentAt = Math.max(state.sentAt, launchedAt + i * intervalMs);
+    });
     const onAlive = (address: string, rttMs: number): void => {
       const state = this.states.get(dottedToInt(address));
       if (!state) return;
       state.icmp = 'done';
+      // The echo waited for ARP: a round trip past the first ARP exchange means it was lost once.
+      if (state.liveness.length === 0) {
+        if (rttMs > FIRST_ARP_ANSWER_MS) this.report.arpLaterTry++;
+        else this.report.arpFirstTry++;
+      }
       this.markAlive(state, { method: 'icmp', rttMs });
     };
-    const options = { fping: this.options.tools.fping, ping: null, timeoutMs: this.options.icmpTimeoutMs, intervalMs: 1000 / this.rate, retries: 1, signal: this.ctx.signal };
-    void this.icmpLimit(() => pingAll(batch, options, onAlive)).then(async (result) => {
-      const fallback: HostState[] = [];
+    const options = { fping: this.options.tools.fping, ping: null, timeoutMs: this.options.icmpTimeoutMs, intervalMs, retries: 1, signal: this.ctx.signal };
+    const trailing = this.options.communities.length > 0 ? Promise.resolve() : this.trailDatagrams(batch, batch.length * intervalMs + TRAIL_AFTER_MS);
+    void pingAll(batch, options, onAlive).then(async (result) => {
+      if (!result.ok && !this.ctx.signal.aborted) {
+        this.report.warnings.push(`fping failed (${result.reason}); local addresses were swept through the kernel's neighbour table alone`);
+      }
+      // An address is not declared silent before its datagram went.
+      await trailing;
       for (const address of batch) {
         const state = this.states.get(dottedToInt(address));
         if (!state) continue;
         state.icmp = 'done';
-        if (!result.ok && state.liveness.length === 0) fallback.push(state);
-        else this.tryFinish(state);
-      }
-      if (result.ok || fallback.length === 0) return;
-      this.report.warnings.push(`fping failed (${result.reason}); local addresses were swept through the kernel's neighbour table alone`);
-      // With communities, the SNMP datagram already went to every address.
-      if (this.options.communities.length > 0) return;
-      for (const state of fallback) {
-        if (this.ctx.signal.aborted) return;
-        await this.admit();
-        if (this.states.get(state.addr) !== state) continue;
-        state.sentAt = performance.now();
-        this.localPending.push(state.sentAt);
-        this.probes!.udp(state.addr);
+        this.tryFinish(state);
       }
     });
+  }
+
+  /** The datagram to each of these local addresses still undecided after `delayMs`, paced at --rate. */
+  private async trailDatagrams(addresses: string[], delayMs: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    for (const address of addresses) {
+      if (this.ctx.signal.aborted) return;
+      const state = this.states.get(dottedToInt(address));
+      if (!state || state.liveness.length > 0) continue;
+      await this.admit();
+      if (this.states.get(state.addr) !== state || state.liveness.length > 0) continue;
+      state.sentAt = Math.max(state.sentAt, performance.now());
+      this.localPending.push(state.sentAt);
+      this.probes!.udp(state.addr);
+    }
   }
 
   private queueIcmp(state: HostState): void {
@@ -722,7 +750,8 @@ class Sweep {
       // Local: alive once its follow-up probes are done and a read of the neighbour table has had
       // the chance to give its MAC; dead once ARP had its time and nothing answered.
       if (alive && probesDone && (state.mac !== null || this.prevReadStart > state.aliveAt)) return this.finish(state);
-      if (!alive && now - state.sentAt > this.options.arpWaitMs + ARP_MARGIN_MS && (state.snmpAnswered || now > state.snmpDeadline)) {
+      // (A local address that fping pings first is not silent before fping is done with it.)
+      if (!alive && state.icmp !== 'queued' && now - state.sentAt > this.options.arpWaitMs + ARP_MARGIN_MS && (state.snmpAnswered || now > state.snmpDeadline)) {
         if (!state.retried) {
           // Silent in the first pass: the verdict waits for the decision on a second pass.
           this.removeState(state);

@@ -27,11 +27,14 @@ const RESOLVED_STATES = ['reachable', 'stale', 'delay', 'probe', 'permanent', 'n
 const SMALL_TABLE = 512;
 
 export async function readNeighbours(device: string, ipCommand: string | null): Promise<NeighbourEntry[]> {
-  if (ipCommand && (neighbourTableSize() ?? Number.POSITIVE_INFINITY) > SMALL_TABLE) {
+  const small = (neighbourTableSize() ?? Number.POSITIVE_INFINITY) <= SMALL_TABLE;
+  if (!small && ipCommand) {
     const entries = await readIpNeigh(ipCommand, device);
     if (entries !== null) return entries;
   }
-  return parseProcNetArp(readProcFile('/proc/net/arp')).filter((e) => e.device === device);
+  // A large table without ip: the kernel may take seconds, which must not hold this thread.
+  const text = small ? readProcFile('/proc/net/arp') : await readFile('/proc/net/arp', 'latin1').catch(() => '');
+  return parseProcNetArp(text).filter((e) => e.device === device);
 }
 
 function readProcFile(path: string): string {

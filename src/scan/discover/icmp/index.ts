@@ -72,12 +72,14 @@ function spawnFping(
       if (errors.length < 4096) errors += line + '\n';
       if (sendError === null && SEND_ERROR.test(line)) sendError = line.trim().slice(0, 160);
     });
-    child.on('error', (error) => resolve({ ok: false, reason: `fping did not start: ${error.message}` }));
+    // An abort kills fping through its signal, which Node reports as an error: not a failure.
+    child.on('error', (error) => resolve(options.signal.aborted ? { ok: true } : { ok: false, reason: `fping did not start: ${error.message}` }));
     child.on('close', (code) => {
       if (!answered && interval !== '1' && /too risky|you need -i/i.test(errors)) return resolve('refused');
       if (options.signal.aborted) return resolve({ ok: true });
       // fping exits 0 when all answered, 1 when some did not; 2 and up mean requests that never
-      // went out (bad arguments, a failed system call such as no raw socket).
+      // went out (bad arguments, a failed system call such as no raw socket). Under -a it drops a
+      // request that it could not send without a word (see the sweep's trailing datagrams).
       if (code !== null && code <= 1 && sendError === null) return resolve({ ok: true });
       resolve({ ok: false, reason: sendError ?? errors.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 160) ?? `fping exited ${code ?? 'on a signal'}` });
     });
