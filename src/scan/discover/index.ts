@@ -338,6 +338,9 @@ class Sweep {
       }
     }
     this.launchIcmpFirst();
+    // Every address is in: the ICMP batch need not wait out its timer for more (20 ms of a
+    // one-host scan).
+    this.flushIcmp();
     for (const device of [...this.arpBatches.keys()]) this.launchArpScan(device);
     await this.arpRuns;
     if (this.segments.length === 0) return;
