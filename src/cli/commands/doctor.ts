@@ -109,7 +109,7 @@ async function toolChecks(): Promise<Check[]> {
   );
   checks.push(
     tools.ip
-      ? { area: 'ip', level: 'ok', message: `${tools.ip}: the neighbour (ARP) table is read with "ip neigh"` }
+      ? { area: 'ip', level: 'ok', message: `${tools.ip}: a large neighbour (ARP) table is read with "ip neigh" (one of up to 512 entries from /proc/net/arp)` }
       : { area: 'ip', level: 'warn', message: 'not found: the neighbour table is read from /proc/net/arp, which is slow with large tables (apt install iproute2)' },
   );
   return checks;
