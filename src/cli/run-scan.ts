@@ -335,7 +335,7 @@ function scanOptionsForRecord(settings: ScanSettings, profile: string | null): R
     snmp: settings.snmp.enabled
       ? { port: settings.snmp.port, version: settings.snmp.version, communities: settings.snmp.communities.length, v3Users: settings.snmp.v3.map((u) => u.name ?? u.user), timeoutMs: settings.snmp.timeoutMs }
       : false,
-    nmap: settings.nmap.enabled && !settings.discoverOnly ? { batchSize: settings.nmap.batchSize, timeoutMs: settings.nmap.timeoutMs, osDetection: settings.nmap.osDetection } : false,
-    fingerprint: settings.fingerprint.enabled && !settings.discoverOnly,
+    nmap: settings.nmap.enabled ? { batchSize: settings.nmap.batchSize, timeoutMs: settings.nmap.timeoutMs, osDetection: settings.nmap.osDetection } : false,
+    fingerprint: settings.fingerprint.enabled,
   };
 }

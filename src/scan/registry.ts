@@ -106,7 +106,7 @@ export const NMAP_MISSING = 'nmap is not installed (not on PATH): scanned withou
 /** What the user should hear once about the interrogators (nmap asked for but missing, -O skipped). */
 export function interrogatorWarnings(settings: ScanSettings, interrogators: Interrogator[], nmapPath: string | null | undefined): string[] {
   const warnings: string[] = [];
-  if (settings.nmap.enabled && !settings.discoverOnly && !nmapPath) warnings.push(NMAP_MISSING);
+  if (settings.nmap.enabled && !nmapPath) warnings.push(NMAP_MISSING);
   for (const i of interrogators) if ('warnings' in i && typeof i.warnings === 'function') warnings.push(...(i as NmapInterrogator).warnings());
   return warnings;
 }

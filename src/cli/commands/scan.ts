@@ -245,12 +245,13 @@ async function resolveSettings(flags: ScanFlags): Promise<{ settings: ScanSettin
   return { settings: applyFingerprintFlags(applySnmpFlags(withFlags, flags), flags), configDir };
 }
 
-/** --nmap, --no-fingerprint. */
+/** --nmap, --no-fingerprint; and discovery only, whichever layer asked for it, turns both off. */
 function applyFingerprintFlags(settings: ScanSettings, flags: ScanFlags): ScanSettings {
   return {
     ...settings,
     ...(flags.nmap === true ? { nmap: { ...settings.nmap, enabled: true } } : {}),
-    ...(flags.fingerprint === false ? { fingerprint: { ...settings.fingerprint, enabled: false } } : {}),
+    ...(settings.discoverOnly ? { nmap: { ...settings.nmap, enabled: false } } : {}),
+    ...(flags.fingerprint === false || settings.discoverOnly ? { fingerprint: { ...settings.fingerprint, enabled: false } } : {}),
   };
 }
 

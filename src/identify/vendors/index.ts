@@ -34,7 +34,7 @@ import vmware from './vmware.json' with { type: 'json' };
 import xerox from './xerox.json' with { type: 'json' };
 import zyxel from './zyxel.json' with { type: 'json' };
 
-/** File name -> its raw content; the tests validate it against the schema (see load-definitions.ts). */
+/** File name -> its raw content; the tests validate it against the schema (see parse-definitions.ts). */
 export const BUILT_IN_DEFINITION_FILES: Record<string, unknown> = {
   'apc.json': apc,
   'aruba.json': aruba,

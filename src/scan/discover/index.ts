@@ -657,31 +657,23 @@ class Sweep {
       const state = this.states.get(dottedToInt(address));
       if (state) state.sentAt = Math.max(state.sentAt, launchedAt + i * intervalMs);
     });
-    const onAlive = (address: string, rttMs: number): void => {
+    const options = { fping: this.options.tools.fping, ping: null, timeoutMs: this.options.icmpTimeoutMs, intervalMs, retries: 1, signal: this.ctx.signal };
+    const trailing = this.options.communities.length > 0 ? Promise.resolve() : this.trailDatagrams(batch, batch.length * intervalMs + TRAIL_AFTER_MS);
+    void pingAll(batch, options, (address, rttMs) => {
       const state = this.states.get(dottedToInt(address));
-      if (!state) return;
-      state.icmp = 'done';
       // The echo waited for ARP: a round trip past the first ARP exchange means it was lost once.
-      if (state.liveness.length === 0) {
+      if (state && state.liveness.length === 0) {
         if (rttMs > FIRST_ARP_ANSWER_MS) this.report.arpLaterTry++;
         else this.report.arpFirstTry++;
       }
-      this.markAlive(state, { method: 'icmp', rttMs });
-    };
-    const options = { fping: this.options.tools.fping, ping: null, timeoutMs: this.options.icmpTimeoutMs, intervalMs, retries: 1, signal: this.ctx.signal };
-    const trailing = this.options.communities.length > 0 ? Promise.resolve() : this.trailDatagrams(batch, batch.length * intervalMs + TRAIL_AFTER_MS);
-    void pingAll(batch, options, onAlive).then(async (result) => {
+      this.onIcmpAnswer(address, rttMs);
+    }).then(async (result) => {
       if (!result.ok && !this.ctx.signal.aborted) {
         this.report.warnings.push(`fping failed (${result.reason}); local addresses were swept through the kernel's neighbour table alone`);
       }
       // An address is not declared silent before its datagram went.
       await trailing;
-      for (const address of batch) {
-        const state = this.states.get(dottedToInt(address));
-        if (!state) continue;
-        state.icmp = 'done';
-        this.tryFinish(state);
-      }
+      this.icmpDecided(batch);
     });
   }
 
@@ -718,23 +710,30 @@ class Sweep {
       pingAll(
         batch,
         { fping: this.options.tools.fping, ping: this.options.tools.ping, timeoutMs: this.options.icmpTimeoutMs, intervalMs: (1000 / this.rate) * ICMP_PROCESSES, retries: 1, signal: this.ctx.signal },
-        (address, rttMs) => {
-          // An answer decides this host's ICMP at once: it must not wait for the batch's process,
-          // which ends only when its slowest address has had every retry.
-          const state = this.states.get(dottedToInt(address));
-          if (!state) return;
-          state.icmp = 'done';
-          this.markAlive(state, { method: 'icmp', rttMs });
-        },
+        (address, rttMs) => this.onIcmpAnswer(address, rttMs),
       ),
-    ).then(() => {
-      for (const address of batch) {
-        const state = this.states.get(dottedToInt(address));
-        if (!state) continue;
-        state.icmp = 'done';
-        this.tryFinish(state);
-      }
-    });
+    ).then(() => this.icmpDecided(batch));
+  }
+
+  /**
+   * An answer decides this host's ICMP at once: it must not wait for the batch's process, which
+   * ends only when its slowest address has had every retry.
+   */
+  private onIcmpAnswer(address: string, rttMs: number): void {
+    const state = this.states.get(dottedToInt(address));
+    if (!state) return;
+    state.icmp = 'done';
+    this.markAlive(state, { method: 'icmp', rttMs });
+  }
+
+  /** A ping run is over: its addresses that did not answer are decided too. */
+  private icmpDecided(addresses: string[]): void {
+    for (const address of addresses) {
+      const state = this.states.get(dottedToInt(address));
+      if (!state) continue;
+      state.icmp = 'done';
+      this.tryFinish(state);
+    }
   }
 
   private onSnmpAnswer(addr: number, rttMs: number): void {

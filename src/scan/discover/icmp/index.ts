@@ -40,8 +40,7 @@ function intervalArg(intervalMs: number): string {
 
 /**
  * Resolves 'refused' when fping refused its interval (and so pinged nothing); not ok when it could
- * not send (exit 3 or 4: bad arguments, a failed system call such as no raw socket) or reported
- * send errors.
+ * not send (exit 3 or 4: bad arguments, a failed system call such as no raw socket).
  */
 function spawnFping(
   command: string,
@@ -58,8 +57,6 @@ function spawnFping(
     });
     let answered = false;
     let errors = '';
-    /** The first line that says a request did not go out (fping goes on after a failed send). */
-    let sendError: string | null = null;
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       const m = /^(\d+\.\d+\.\d+\.\d+)\s+\(([\d.]+) ms/.exec(line);
@@ -67,10 +64,8 @@ function spawnFping(
       answered = true;
       onAlive(m[1]!, Number(m[2]));
     });
-    const errorLines = createInterface({ input: child.stderr });
-    errorLines.on('line', (line) => {
-      if (errors.length < 4096) errors += line + '\n';
-      if (sendError === null && SEND_ERROR.test(line)) sendError = line.trim().slice(0, 160);
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (errors.length < 4096) errors += chunk.toString('latin1');
     });
     // An abort kills fping through its signal, which Node reports as an error: not a failure.
     child.on('error', (error) => resolve(options.signal.aborted ? { ok: true } : { ok: false, reason: `fping did not start: ${error.message}` }));
@@ -80,15 +75,13 @@ function spawnFping(
       // fping exits 0 when all answered, 1 when some did not; 2 and up mean requests that never
       // went out (bad arguments, a failed system call such as no raw socket). Under -a it drops a
       // request that it could not send without a word (see the sweep's trailing datagrams).
-      if (code !== null && code <= 1 && sendError === null) return resolve({ ok: true });
-      resolve({ ok: false, reason: sendError ?? errors.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 160) ?? `fping exited ${code ?? 'on a signal'}` });
+      if (code !== null && code <= 1) return resolve({ ok: true });
+      resolve({ ok: false, reason: errors.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 160) ?? `fping exited ${code ?? 'on a signal'}` });
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(addresses.join('\n') + '\n');
   });
 }
-
-const SEND_ERROR = /error while sending|can't create|cannot create|permission denied|operation not permitted/i;
 
 async function runPings(command: string, addresses: string[], options: PingOptions, onAlive: (address: string, rttMs: number) => void): Promise<void> {
   const limit = pLimit(64);
