@@ -680,6 +680,9 @@ class Sweep {
   /** The datagram to each of these local addresses still undecided after `delayMs`, paced at --rate. */
   private async trailDatagrams(addresses: string[], delayMs: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, delayMs));
+    // Timers run before the event loop reads its pipes: what fping printed while this thread was
+    // busy is read first, so an address that did answer gets no datagram.
+    await new Promise((resolve) => setImmediate(resolve));
     for (const address of addresses) {
       if (this.ctx.signal.aborted) return;
       const state = this.states.get(dottedToInt(address));
