@@ -117,6 +117,9 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
     deps.isRunAlive,
   );
   const snapshotId = begun.id;
+  // A small local range is pinged from now on, while the writer and the sweep are set up; nothing
+  // is sent before the lock is held.
+  const dropPingAhead = discoverer.pingAhead(iterateAddresses(input.targetSet), deps.signal);
   deps.onBegin?.({ snapshotId, interruptedEarlier: begun.interrupted });
   const outcomes: HostOutcomes = { hosts: 0, identified: 0, byScanner: {} };
   const counts: SnapshotCounts = { probed: 0, alive: 0, records: 0, newAssets: 0, failedTargets: 0 };
@@ -193,6 +196,7 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
     await deps.store.finishSnapshot(snapshotId, status, counts, deps.now().toISOString()).catch(() => undefined);
     throw error;
   } finally {
+    dropPingAhead();
     writer.stop();
   }
   await writer.flush();

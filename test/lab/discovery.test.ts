@@ -1,11 +1,12 @@
 // Discovery against the network lab: the real CLI sweeps the lab /16 and is scored against the
 // truth manifest: every live address found (recall), nothing else (precision), each host with its
 // own MAC got it and its maker, the ICMP-blocked and the silent hosts found by what they do answer.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { cliEnv, runCli, tempDir } from '../helpers/cli.js';
+import { cliEnv, runCli, startCli, tempDir } from '../helpers/cli.js';
 import { flushNeighbours, labDown, labGuard, labMissing, labUp, type ManifestHost } from '../helpers/lab.js';
 import { describeWhen, firstMissing, needCommand } from '../helpers/prereqs.js';
 
@@ -196,6 +197,45 @@ describeWhen(firstMissing(labMissing(), needCommand('fping'), needCommand('arp-s
     const reachable = live.filter((h) => h.arp || h.kind === 'scanner');
     expect(reachable.filter((h) => !found.has(h.ip)).map((h) => h.ip), 'recall').toEqual([]);
     for (const h of reachable) if (h.macDistinct && h.kind !== 'scanner') expect(found.get(h.ip)!.macs, h.ip).toEqual([h.mac]);
+  });
+
+  it('a small range is pinged only once the scan holds the lock: with another scan running, nothing is sent', async () => {
+    const db = join(home, 'locked.db');
+    const { dead } = smallTargets();
+    const targets = hosts.filter((h) => h.kind === 'bulk' && h.icmp && h.arp).slice(0, 20).map((h) => h.ip);
+    labGuard();
+    flushNeighbours();
+    // The holder: a slow sweep of addresses where nothing lives, so it runs for seconds.
+    const holder = startCli(['--db', db, 'scan', ...dead.slice(0, 10), '--no-dns', '--discover-only', '--rate', '2', '--second-pass', 'never'], { cwd: home, env: cliEnv(home) });
+    const exited = new Promise<void>((resolve) => holder.on('close', () => resolve()));
+    try {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const running = (() => {
+          try {
+            const reader = new Database(db, { readonly: true, fileMustExist: true });
+            try {
+              return (reader.prepare("SELECT count(*) AS n FROM snapshots WHERE status = 'running'").get() as { n: number }).n;
+            } finally {
+              reader.close();
+            }
+          } catch {
+            return 0;
+          }
+        })();
+        if (running > 0) break;
+        expect(Date.now(), 'the holder never began its snapshot').toBeLessThan(deadline);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const second = await runCli(['--db', db, 'scan', ...targets, '--no-dns', '--discover-only'], { cwd: home, env: cliEnv(home) });
+      expect(second.code, second.stderr).toBe(4);
+      // Any probe of these addresses (fping's echo request, a datagram) leaves a neighbour entry.
+      const table = JSON.parse(spawnSync('ip', ['-j', 'neigh', 'show', 'dev', 'itlab0'], { encoding: 'utf8' }).stdout || '[]') as { dst: string }[];
+      expect(table.map((e) => e.dst).filter((a) => targets.includes(a))).toEqual([]);
+    } finally {
+      holder.kill('SIGTERM');
+      await exited;
+    }
   });
 
   it('works unprivileged, and without fping or ping says so and still finds hosts by ARP and TCP', async () => {

@@ -8,8 +8,9 @@
 //     else an empty one to port 33434). Its real job is to make the kernel ARP for the address; the
 //     neighbour table, read every few hundred ms during the sweep, then names every host that
 //     answered ARP, with its MAC. On a sweep of up to ICMP_FIRST_MAX addresses with fping, fping's
-//     echo request goes first and makes the kernel ARP; the datagram follows only to an address
-//     still undecided once fping has sent everything (or at once, when it carries SNMP GETs).
+//     echo request goes first (started before the sweep itself, see pingAhead) and makes the
+//     kernel ARP; the datagram follows only to an address still undecided once fping has sent
+//     everything (or at once, when it carries SNMP GETs).
 //   - elsewhere (routed subnets, loopback): TCP connects to the port list, ICMP echo through fping,
 //     and the SNMP GETs. Any answer proves the host alive.
 // A local host found by ARP then gets the TCP connects (unless only discovering) and an ICMP echo
@@ -35,7 +36,7 @@ import type { SystemTools } from '../tools.js';
 import { arpScan, mayUseRawSockets } from './arp/arp-scan.js';
 import { readNeighbourLimits, readNeighbours, type NeighbourLimits } from './arp/neighbour-table.js';
 import { readSoftnetDrops } from './congestion.js';
-import { pingAll } from './icmp/index.js';
+import { pingAhead, pingAll, type PingAhead, type PingOptions, type PingResult } from './icmp/index.js';
 import { dottedToInt } from './ip-int.js';
 import { localSegments, segmentOf, type LocalSegment } from './local-segment.js';
 import { ProbePool } from './probe-pool.js';
@@ -116,20 +117,55 @@ interface HostState {
 
 export interface SweepDiscoverer extends Discoverer {
   report(): SweepReport;
+  /**
+   * On a range small enough to be pinged first (see ICMP_FIRST_MAX), starts fping over its local
+   * addresses now, while the scan still sets up; the sweep takes its answers over. Returns what
+   * stops that fping if no sweep took it.
+   */
+  pingAhead(addresses: Iterable<string>, signal: AbortSignal): () => void;
 }
 
 export function sweepDiscoverer(options: SweepOptions): SweepDiscoverer {
   let lastReport: SweepReport = { methods: [], warnings: [], sendErrors: 0, retried: 0, arpFirstTry: 0, arpLaterTry: 0, drops: 0, udpSockets: 0, localPendingCap: null };
+  let ahead: PingAhead | null = null;
   return {
     name: 'discover',
     describe: 'one sweep: ARP via the neighbour table on local segments, ICMP (fping/ping), TCP connect, SNMP GET',
     report: () => lastReport,
+    pingAhead(addresses, signal) {
+      const segments = sweptSegments(options);
+      if (ahead || !pingsFirst(options, segments)) return () => undefined;
+      const own = new Set(segments.map((s) => s.own));
+      const local: string[] = [];
+      for (const address of addresses) if (!own.has(address) && segmentOf(segments, dottedToInt(address))) local.push(address);
+      if (local.length === 0) return () => undefined;
+      const started = pingAhead(local, icmpFirstOptions(options, signal));
+      ahead = started;
+      return () => started.drop();
+    },
     sweep(addresses, ctx) {
-      const sweep = new Sweep(options, ctx);
+      const sweep = new Sweep(options, ctx, ahead);
+      ahead = null;
       lastReport = sweep.report;
       return sweep.run(addresses);
     },
   };
+}
+
+/** The local segments whose addresses the sweep probes through ARP (none under --no-arp). */
+function sweptSegments(options: SweepOptions): LocalSegment[] {
+  return options.arp ? (options.segments ?? localSegments()) : [];
+}
+
+/** Whether the sweep pings every local address from the start (see ICMP_FIRST_MAX). */
+function pingsFirst(options: SweepOptions, segments: LocalSegment[]): options is SweepOptions & { tools: { fping: string } } {
+  const small = options.expectedAddresses !== undefined && options.expectedAddresses <= ICMP_FIRST_MAX;
+  return small && segments.length > 0 && options.icmp && options.tools.fping !== null;
+}
+
+/** fping for the local addresses pinged first: one process at the full --rate, one retry. */
+function icmpFirstOptions(options: SweepOptions, signal: AbortSignal): PingOptions {
+  return { fping: options.tools.fping, ping: null, timeoutMs: options.icmpTimeoutMs, intervalMs: 1000 / options.rate, retries: 1, signal };
 }
 
 const MAX_STATES = 50_000;
@@ -201,8 +237,10 @@ class Sweep {
   constructor(
     private readonly options: SweepOptions,
     private readonly ctx: ScanContext,
+    /** fping started ahead of the sweep over its local addresses (SweepDiscoverer.pingAhead). */
+    private ahead: PingAhead | null = null,
   ) {
-    this.segments = options.arp ? (options.segments ?? localSegments()) : [];
+    this.segments = sweptSegments(options);
     this.ownAddresses = new Set(this.segments.map((s) => s.own));
     this.icmpTool = options.icmp ? (options.tools.fping ?? options.tools.ping) : null;
     this.rate = options.rate;
@@ -255,10 +293,11 @@ class Sweep {
       this.arpScanCommand = this.options.tools.arpScan;
       this.report.methods[0]!.note = `arp-scan on ${[...new Set(this.segments.map((s) => s.device))].join(', ')} (raw ARP requests, as root), the neighbour table as a fallback (only for targets on those segments)`;
     }
-    const small = this.options.expectedAddresses !== undefined && this.options.expectedAddresses <= ICMP_FIRST_MAX;
-    if (small && this.segments.length > 0 && this.options.icmp && this.options.tools.fping) {
+    if (pingsFirst(this.options, this.segments)) {
       this.icmpFirst = [];
       this.report.methods[1]!.note = 'fping (on a range this small, every local address from the start)';
+    } else {
+      this.dropAhead();
     }
     if (this.segments.length > 0 && limits.gcThresh3 !== null) {
       this.localPendingCap = Math.max(64, Math.floor(limits.gcThresh3 / 2));
@@ -309,6 +348,7 @@ class Sweep {
       yield* this.out;
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
+      this.dropAhead();
       this.feeding = false;
       await feeder;
       await poller;
@@ -641,7 +681,9 @@ class Sweep {
 
   /**
    * Pings the local addresses held for it, in one fping at the full --rate (outside the ICMP
-   * batches' limit: it is the sweep's first probe of these addresses). Each address's ARP wait
+   * batches' limit: it is the sweep's first probe of these addresses), or takes over the fping
+   * that the scan started ahead over the same addresses (SweepDiscoverer.pingAhead: it starts as
+   * soon as the scan holds its lock, 20 to 30 ms before the sweep is set up). Each address's ARP wait
    * starts when fping reaches it. Once fping has sent everything, every address still undecided
    * gets the datagram too: fping drops a request it could not send without a word (a firewall
    * rule on ICMP, a full send buffer), and then only the datagram makes the kernel ARP. By then an
@@ -649,17 +691,43 @@ class Sweep {
    */
   private launchIcmpFirst(): void {
     const batch = this.icmpFirst;
-    if (!batch || batch.length === 0) return;
+    const ahead = this.ahead;
+    this.ahead = null;
+    if (!batch || batch.length === 0) {
+      ahead?.drop();
+      return;
+    }
     this.icmpFirst = [];
+    // The fping started ahead of the sweep already pings the target's local addresses; only those
+    // that joined since (a hostname's address) need one of their own.
+    let rest = batch;
+    if (ahead) {
+      const pinged = new Set(ahead.addresses);
+      rest = batch.filter((address) => !pinged.has(address));
+      this.followIcmpFirst([...ahead.addresses], ahead.startedAt, (onAlive) => ahead.take(onAlive));
+    }
+    if (rest.length > 0) {
+      const options = icmpFirstOptions(this.options, this.ctx.signal);
+      this.followIcmpFirst(rest, performance.now(), (onAlive) => pingAll(rest, options, onAlive));
+    }
+  }
+
+  /** Stops an fping started ahead that this sweep will not take over. */
+  private dropAhead(): void {
+    this.ahead?.drop();
+    this.ahead = null;
+  }
+
+  /** Takes the answers of an fping over these local addresses that started at `startedAt`. */
+  private followIcmpFirst(batch: string[], startedAt: number, run: (onAlive: (address: string, rttMs: number) => void) => Promise<PingResult>): void {
     const intervalMs = 1000 / this.rate;
-    const launchedAt = performance.now();
     batch.forEach((address, i) => {
       const state = this.states.get(dottedToInt(address));
-      if (state) state.sentAt = Math.max(state.sentAt, launchedAt + i * intervalMs);
+      if (state) state.sentAt = Math.max(state.sentAt, startedAt + i * intervalMs);
     });
-    const options = { fping: this.options.tools.fping, ping: null, timeoutMs: this.options.icmpTimeoutMs, intervalMs, retries: 1, signal: this.ctx.signal };
-    const trailing = this.options.communities.length > 0 ? Promise.resolve() : this.trailDatagrams(batch, batch.length * intervalMs + TRAIL_AFTER_MS);
-    void pingAll(batch, options, (address, rttMs) => {
+    const trailAfterMs = startedAt + batch.length * intervalMs + TRAIL_AFTER_MS - performance.now();
+    const trailing = this.options.communities.length > 0 ? Promise.resolve() : this.trailDatagrams(batch, trailAfterMs);
+    void run((address, rttMs) => {
       const state = this.states.get(dottedToInt(address));
       // The echo waited for ARP: a round trip past the first ARP exchange means it was lost once.
       if (state && state.liveness.length === 0) {

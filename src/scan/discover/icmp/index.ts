@@ -27,6 +27,47 @@ export async function pingAll(addresses: string[], options: PingOptions, onAlive
   return { ok: true };
 }
 
+/**
+ * fping started before the sweep that will use it, so that it runs while the scan sets up: its
+ * answers wait here until the sweep takes them over.
+ */
+export interface PingAhead {
+  readonly addresses: readonly string[];
+  /** performance.now() when fping was started. */
+  readonly startedAt: number;
+  /** Hands over the answers so far, then each as it comes; resolves as pingAll does. Once only. */
+  take(onAlive: (address: string, rttMs: number) => void): Promise<PingResult>;
+  /** Stops fping, unless a sweep has taken it over. */
+  drop(): void;
+}
+
+/** Starts pingAll now, holding its answers for whoever takes them. */
+export function pingAhead(addresses: string[], options: PingOptions): PingAhead {
+  const stop = new AbortController();
+  const forward = (): void => stop.abort();
+  options.signal.addEventListener('abort', forward, { once: true });
+  const held: [string, number][] = [];
+  let onAnswer: ((address: string, rttMs: number) => void) | null = null;
+  const startedAt = performance.now();
+  const result = pingAll(addresses, { ...options, signal: stop.signal }, (address, rttMs) => {
+    if (onAnswer) onAnswer(address, rttMs);
+    else held.push([address, rttMs]);
+  }).finally(() => options.signal.removeEventListener('abort', forward));
+  return {
+    addresses,
+    startedAt,
+    take(onAlive) {
+      if (onAnswer) throw new Error('pingAhead: already taken');
+      onAnswer = onAlive;
+      for (const [address, rttMs] of held.splice(0)) onAlive(address, rttMs);
+      return result;
+    },
+    drop() {
+      if (!onAnswer) stop.abort();
+    },
+  };
+}
+
 async function runFping(command: string, addresses: string[], options: PingOptions, onAlive: (address: string, rttMs: number) => void): Promise<PingResult> {
   const first = await spawnFping(command, addresses, options, intervalArg(options.intervalMs), onAlive);
   // An fping built with "safe limits" refuses an interval under 1 ms to a user that is not root.
