@@ -13,10 +13,10 @@ import { applySettings, DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../c
 import { formatDuration, parseDuration } from '../../config/duration.js';
 import { ConfigError, LockHeldError, UsageError } from '../../model/index.js';
 import { pruneSnapshots, type PruneResult } from '../../store/prune-snapshots.js';
-import { buildTargetSet, readTargetFile } from '../../targets/index.js';
+import { buildTargetSet, countAddresses, readTargetFile } from '../../targets/index.js';
 import { openStoreForWriting, type GlobalOptions } from '../context.js';
 import { EXIT, exitCodeFor, formatError } from '../exit-codes.js';
-import { keepHeapSmall } from '../../scan/heap.js';
+import { keepHeapSmall, SMALL_HEAP_FROM } from '../../scan/heap.js';
 import { jsonEventLog, textEventLog, type ScanEventLog } from '../log-events.js';
 import type { Output } from '../output.js';
 import { runScan, type ScanSummary } from '../run-scan.js';
@@ -60,8 +60,6 @@ export interface ScanFlags extends GlobalOptions {
 }
 
 export async function scanCommand(args: string[], flags: ScanFlags, output: Output): Promise<number> {
-  // First thing: the young generation never shrinks once grown (see scan/heap.ts).
-  keepHeapSmall();
   const json = flags.logFormat === 'json' && !flags.quiet;
   const log = json ? jsonEventLog(output) : textEventLog(output, { quiet: Boolean(flags.quiet), json: Boolean(flags.json) });
   try {
@@ -89,6 +87,9 @@ async function scan(args: string[], flags: ScanFlags, output: Output, log: ScanE
     );
   }
   const targetSet = buildTargetSet(targetTexts, await expandTargetFiles(settings.exclude), { maxHosts: settings.maxHosts });
+  // Before anything of the sweep is allocated: the young generation never shrinks once grown (see
+  // scan/heap.ts).
+  if (countAddresses(targetSet) >= SMALL_HEAP_FROM) keepHeapSmall();
 
   const secretWarning = commandLineSecretWarning(flags.community);
   if (secretWarning) log.warning(secretWarning);
