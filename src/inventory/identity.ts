@@ -37,12 +37,17 @@ import type {
 // ---------------------------------------------------------------------------------------------
 // Normalisation and usability of identifiers
 
+const CANONICAL_MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
+
 /**
  * Normalises a MAC to lower-case `aa:bb:cc:dd:ee:ff`. Accepts colon or dash separated (octets of one
  * or two digits, as some SNMP agents print `0:1b:...`), Cisco dotted `aabb.ccdd.eeff`, bare hex and
  * a `0x` prefix. Returns null when `s` is not a MAC.
  */
 export function normalizeMac(s: string): string | null {
+  // Most MACs come this way already (the neighbour table, arp-scan, our own records): a record's
+  // merge and identity read each several times.
+  if (CANONICAL_MAC.test(s)) return s;
   let text = s.trim().toLowerCase();
   if (text.startsWith('0x')) text = text.slice(2);
   let octets: string[];

@@ -91,7 +91,10 @@ describe('normalizeMac', () => {
     ['AABBCCDDEEFF', 'aa:bb:cc:dd:ee:ff'],
     ['0xaabbccddeeff', 'aa:bb:cc:dd:ee:ff'],
     ['0:1b:c:d:e:f', '00:1b:0c:0d:0e:0f'],
-  ])('%s -> %s', (input, want) => {
+    ['aa:bb:cc:dd:ee:ff', 'aa:bb:cc:dd:ee:ff'],
+    [' aa:bb:cc:dd:ee:ff', 'aa:bb:cc:dd:ee:ff'],
+    ['aa:bb:cc:dd:ee:ff\n', 'aa:bb:cc:dd:ee:ff'],
+  ])('%j -> %s', (input, want) => {
     expect(normalizeMac(input)).toBe(want);
   });
 
