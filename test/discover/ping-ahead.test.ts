@@ -50,6 +50,9 @@ describeWhen(needCommand('fping'), 'fping started ahead of its sweep', () => {
     const aborted = pingAhead([...ADDRESSES], options(controller.signal));
     controller.abort();
     expect(await aborted.take((a) => late.push(a))).toEqual({ ok: true });
+    // Asked for once the run was already stopped: no fping at all.
+    const stopped = pingAhead([...ADDRESSES], options(controller.signal));
+    expect(await stopped.take((a) => late.push(a))).toEqual({ ok: true });
     expect(late).toEqual([]);
   });
 });

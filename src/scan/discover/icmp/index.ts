@@ -45,7 +45,8 @@ export interface PingAhead {
 export function pingAhead(addresses: string[], options: PingOptions): PingAhead {
   const stop = new AbortController();
   const forward = (): void => stop.abort();
-  options.signal.addEventListener('abort', forward, { once: true });
+  if (options.signal.aborted) stop.abort();
+  else options.signal.addEventListener('abort', forward, { once: true });
   const held: [string, number][] = [];
   let onAnswer: ((address: string, rttMs: number) => void) | null = null;
   const startedAt = performance.now();
