@@ -120,17 +120,17 @@ export async function runScan(input: ScanInput, deps: ScanDeps): Promise<ScanSum
   // A small local range is pinged from now on, while the writer and the sweep are set up; nothing
   // is sent before the lock is held.
   const dropPingAhead = discoverer.pingAhead(iterateAddresses(input.targetSet), deps.signal);
-  deps.onBegin?.({ snapshotId, interruptedEarlier: begun.interrupted });
   const outcomes: HostOutcomes = { hosts: 0, identified: 0, byScanner: {} };
   const counts: SnapshotCounts = { probed: 0, alive: 0, records: 0, newAssets: 0, failedTargets: 0 };
   const failedTargets: ScanSummary['failedTargets'] = [];
-  const writer = new SnapshotWriter(
-    deps.store,
-    snapshotId,
-    buildAssetIndex(await deps.store.knownAssets()),
-    await deps.store.nextAssetId(),
-    counts,
-  );
+  let writer: SnapshotWriter;
+  try {
+    deps.onBegin?.({ snapshotId, interruptedEarlier: begun.interrupted });
+    writer = new SnapshotWriter(deps.store, snapshotId, buildAssetIndex(await deps.store.knownAssets()), await deps.store.nextAssetId(), counts);
+  } catch (error) {
+    dropPingAhead();
+    throw error;
+  }
 
   let status: SnapshotStatus = 'complete';
   /** Whether a switch's forwarding table came in: only then are end devices placed on ports. */

@@ -41,7 +41,8 @@ describeWhen(needCommand('fping'), 'fping started ahead of its sweep', () => {
   });
 
   it('dropped before it was taken, or aborted, stops fping before it pings: no answer, no failure', async () => {
-    // fping reads its addresses from stdin, written after this tick; the kill comes first.
+    // The kill (SIGTERM, sent at once) reaches fping while it is still starting, before it has
+    // read its list from stdin.
     const dropped = pingAhead([...ADDRESSES], options(new AbortController().signal));
     dropped.drop();
     const late: string[] = [];

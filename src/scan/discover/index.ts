@@ -233,6 +233,8 @@ class Sweep {
   private arpRuns: Promise<void> = Promise.resolve();
   /** Local addresses pinged from the start (see ICMP_FIRST_MAX), or null when the sweep does not. */
   private icmpFirst: string[] | null = null;
+  /** The consumer has stopped reading (the sweep ended, failed or was stopped): start no fping. */
+  private ended = false;
 
   constructor(
     private readonly options: SweepOptions,
@@ -348,6 +350,7 @@ class Sweep {
       yield* this.out;
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
+      this.ended = true;
       this.dropAhead();
       this.feeding = false;
       await feeder;
@@ -683,7 +686,7 @@ class Sweep {
    * Pings the local addresses held for it, in one fping at the full --rate (outside the ICMP
    * batches' limit: it is the sweep's first probe of these addresses), or takes over the fping
    * that the scan started ahead over the same addresses (SweepDiscoverer.pingAhead: it starts as
-   * soon as the scan holds its lock, 20 to 30 ms before the sweep is set up). Each address's ARP wait
+   * soon as the scan holds its lock, while the writer and the sweep are set up). Each address's ARP wait
    * starts when fping reaches it. Once fping has sent everything, every address still undecided
    * gets the datagram too: fping drops a request it could not send without a word (a firewall
    * rule on ICMP, a full send buffer), and then only the datagram makes the kernel ARP. By then an
@@ -693,7 +696,7 @@ class Sweep {
     const batch = this.icmpFirst;
     const ahead = this.ahead;
     this.ahead = null;
-    if (!batch || batch.length === 0) {
+    if (!batch || batch.length === 0 || this.ended) {
       ahead?.drop();
       return;
     }
@@ -707,8 +710,14 @@ class Sweep {
       this.followIcmpFirst([...ahead.addresses], ahead.startedAt, (onAlive) => ahead.take(onAlive));
     }
     if (rest.length > 0) {
+      // After the fping started ahead has sent its last request: together they would go past --rate.
       const options = icmpFirstOptions(this.options, this.ctx.signal);
-      this.followIcmpFirst(rest, performance.now(), (onAlive) => pingAll(rest, options, onAlive));
+      const startsAt = Math.max(performance.now(), (ahead?.startedAt ?? 0) + (ahead?.addresses.length ?? 0) * options.intervalMs);
+      const wait = startsAt - performance.now();
+      this.followIcmpFirst(rest, startsAt, async (onAlive) => {
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        return pingAll(rest, options, onAlive);
+      });
     }
   }
 

@@ -37,7 +37,7 @@ export interface PingAhead {
   readonly startedAt: number;
   /** Hands over the answers so far, then each as it comes; resolves as pingAll does. Once only. */
   take(onAlive: (address: string, rttMs: number) => void): Promise<PingResult>;
-  /** Stops fping, unless a sweep has taken it over. */
+  /** Stops fping if it still runs, taken over or not (a scan that ended or failed). */
   drop(): void;
 }
 
@@ -64,13 +64,14 @@ export function pingAhead(addresses: string[], options: PingOptions): PingAhead 
       return result;
     },
     drop() {
-      if (!onAnswer) stop.abort();
+      stop.abort();
     },
   };
 }
 
 async function runFping(command: string, addresses: string[], options: PingOptions, onAlive: (address: string, rttMs: number) => void): Promise<PingResult> {
   const first = await spawnFping(command, addresses, options, intervalArg(options.intervalMs), onAlive);
+  if (options.signal.aborted) return { ok: true };
   // An fping built with "safe limits" refuses an interval under 1 ms to a user that is not root.
   return first === 'refused' ? spawnFping(command, addresses, options, '1', onAlive).then((r) => (r === 'refused' ? { ok: false, reason: 'fping refused its interval' } : r)) : first;
 }
