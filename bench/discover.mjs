@@ -34,7 +34,7 @@ function tools(target, small) {
   // Discovery only, as the peers do it (nmap -sn: no port scan; -n: no reverse DNS). The second pair
   // of rows is the sweep that also connects to the port list of every live host (`--no-fingerprint`,
   // the discovery stage of a default scan), for comparison.
-  // bin/netcensus run as a program, as the README and cron run it (its first line is sh).
+  // bin/netcensus run as a program, as the README's set-up line runs it (its first line is sh).
   const nc = (extra = []) => (db) => [BIN, '--db', db, 'scan', target, '--no-dns', '--json', ...extra];
   const only = nc(['--discover-only']);
   const survey = nc(['--no-fingerprint']);
@@ -60,20 +60,11 @@ function tools(target, small) {
   return list.filter((t) => t.argv('x')[0] !== 'nmap' || have('nmap'));
 }
 
-/** The environment with these variables set, or removed where null. */
-function withEnv(changes = {}) {
-  const env = { ...process.env };
-  for (const [k, v] of Object.entries(changes)) {
-    if (v === null) delete env[k];
-    else env[k] = v;
-  }
-  return env;
-}
 
-function run(argv, env) {
+function run(argv) {
   execFileSync('bash', [join(LAB, 'lab-guard.sh')], { stdio: 'ignore' }); // throws unless the /16 routes to itlab0
   spawnSync('ip', ['neigh', 'flush', 'dev', 'itlab0'], { stdio: 'ignore' });
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', ...argv], { encoding: 'utf8', maxBuffer: 512 << 20, cwd: work, env: withEnv(env) });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', ...argv], { encoding: 'utf8', maxBuffer: 512 << 20, cwd: work });
   const last = r.stderr.trim().split('\n').pop() ?? '';
   const [wall, user, sys, rss] = last.split(' ').map(Number);
   return { stdout: r.stdout, wall, cpu: user + sys, rssMb: rss / 1024, ok: r.status === 0 };
@@ -117,7 +108,7 @@ try {
       const runs = [];
       for (let i = 0; i < sc.rounds; i++) {
         const db = join(work, `${name}-${runs.length}-${Math.random().toString(36).slice(2)}.db`);
-        const r = run(tool.argv(db), tool.env);
+        const r = run(tool.argv(db));
         const f = found(tool, r.stdout, db);
         const hit = f.ips.filter((ip) => live.has(ip)).length;
         const extra = f.ips.filter((ip) => !live.has(ip)).length;

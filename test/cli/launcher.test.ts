@@ -1,5 +1,5 @@
-// bin/netcensus run as a program, as the README's set-up line and cron run it: its first lines are
-// shell, which starts Node on the same file without NODE_EXTRA_CA_CERTS (Node 20 loads that file
+// bin/netcensus run as a program, as the README's set-up line runs it (and npm's links to it): its
+// first lines are shell, which starts Node on the same file without NODE_EXTRA_CA_CERTS (Node 20 loads that file
 // and every bundled root certificate before the first line of JavaScript; netcensus verifies no TLS
 // peer). Run as `node bin/netcensus`, the same file is plain JavaScript.
 import { spawnSync } from 'node:child_process';
