@@ -7,8 +7,8 @@
 // V8 sizes the heap, so they can be set while the process runs (unlike --max-semi-space-size):
 //   --semi-space-growth-factor=1  the young generation keeps the size it has (1 MB a half at start);
 //   --heap-growing-percent=10     a full collection once the old generation is 10% past what lived.
-// Measured on the lab /16: peak RSS 134 MB unprivileged and 107 MB as root, for the same sweep time;
-// a /24 took no longer. The price is collection time when tens of thousands of hosts are alive and
+// Measured on the lab /16: peak RSS 134 MB unprivileged and 107 MB as root, for the same sweep time.
+// The price is collection time when tens of thousands of hosts are alive and
 // the inventory's own objects pile up: a loopback /16 where all 65,534 answer took 13 s instead of
 // 10.4 s, for a peak of 185 MB instead of 275 MB. They are set as the scan command starts, once its
 // modules are loaded and its targets known (from the code cache, loading leaves the young

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Observation } from '../../src/model/index.js';
 import { sweepDiscoverer, type SweepOptions } from '../../src/scan/discover/index.js';
+import { dottedToInt } from '../../src/scan/discover/ip-int.js';
 import { findTools } from '../../src/scan/tools.js';
 import { tempDir } from '../helpers/cli.js';
 import { describeWhen, needCommand } from '../helpers/prereqs.js';
 
 const NET = '127.63.0';
-const toInt = (ip: string): number => ip.split('.').reduce((n, o) => ((n << 8) | Number(o)) >>> 0, 0);
 
 describeWhen(needCommand('fping'), 'the sweep and the fping started ahead of it', () => {
   const dir = tempDir();
@@ -40,7 +40,7 @@ describeWhen(needCommand('fping'), 'the sweep and the fping started ahead of it'
       snmpTimeoutMs: 300,
       tools: { fping: wrapper, ping: null, ip: null, nmap: null, arpScan: null },
       expectedAddresses,
-      segments: [{ device: 'lo', own: `${NET}.254`, ownMac: null, network: toInt(`${NET}.0`), mask: 0xffffff00 }],
+      segments: [{ device: 'lo', own: `${NET}.254`, ownMac: null, network: dottedToInt(`${NET}.0`), mask: 0xffffff00 }],
       limits: { gcThresh3: 1024, wmemMax: 212_992 },
     };
   }

@@ -128,33 +128,31 @@ export interface SweepDiscoverer extends Discoverer {
 export function sweepDiscoverer(options: SweepOptions): SweepDiscoverer {
   let lastReport: SweepReport = { methods: [], warnings: [], sendErrors: 0, retried: 0, arpFirstTry: 0, arpLaterTry: 0, drops: 0, udpSockets: 0, localPendingCap: null };
   let ahead: PingAhead | null = null;
+  // Read once for the scan: pingAhead and the sweep it starts for ask within milliseconds.
+  let segments: LocalSegment[] | undefined;
+  const sweptSegments = (): LocalSegment[] => (segments ??= options.arp ? (options.segments ?? localSegments()) : []);
   return {
     name: 'discover',
     describe: 'one sweep: ARP via the neighbour table on local segments, ICMP (fping/ping), TCP connect, SNMP GET',
     report: () => lastReport,
     pingAhead(addresses, signal) {
-      const segments = sweptSegments(options);
-      if (ahead || !pingsFirst(options, segments)) return () => undefined;
-      const own = new Set(segments.map((s) => s.own));
-      const local: string[] = [];
-      for (const address of addresses) if (!own.has(address) && segmentOf(segments, dottedToInt(address))) local.push(address);
-      if (local.length === 0) return () => undefined;
-      const started = pingAhead(local, icmpFirstOptions(options, signal));
+      const local = sweptSegments();
+      if (ahead || !pingsFirst(options, local)) return () => undefined;
+      const own = new Set(local.map((s) => s.own));
+      const pinged: string[] = [];
+      for (const address of addresses) if (!own.has(address) && segmentOf(local, dottedToInt(address))) pinged.push(address);
+      if (pinged.length === 0) return () => undefined;
+      const started = pingAhead(pinged, icmpFirstOptions(options, signal));
       ahead = started;
       return () => started.drop();
     },
     sweep(addresses, ctx) {
-      const sweep = new Sweep(options, ctx, ahead);
+      const sweep = new Sweep(options, ctx, sweptSegments(), ahead);
       ahead = null;
       lastReport = sweep.report;
       return sweep.run(addresses);
     },
   };
-}
-
-/** The local segments whose addresses the sweep probes through ARP (none under --no-arp). */
-function sweptSegments(options: SweepOptions): LocalSegment[] {
-  return options.arp ? (options.segments ?? localSegments()) : [];
 }
 
 /** Whether the sweep pings every local address from the start (see ICMP_FIRST_MAX). */
@@ -199,7 +197,6 @@ class Sweep {
   private readonly out = new AsyncQueue<Observation>();
   private readonly states = new Map<number, HostState>();
   private readonly icmpLimit = pLimit(ICMP_PROCESSES);
-  private readonly segments: LocalSegment[];
   private readonly ownAddresses: Set<string>;
   private probes: ProbePool | null = null;
   private icmpBatch: string[] = [];
@@ -239,10 +236,11 @@ class Sweep {
   constructor(
     private readonly options: SweepOptions,
     private readonly ctx: ScanContext,
+    /** The local segments whose addresses it probes through ARP (none under --no-arp). */
+    private readonly segments: LocalSegment[],
     /** fping started ahead of the sweep over its local addresses (SweepDiscoverer.pingAhead). */
     private ahead: PingAhead | null = null,
   ) {
-    this.segments = sweptSegments(options);
     this.ownAddresses = new Set(this.segments.map((s) => s.own));
     this.icmpTool = options.icmp ? (options.tools.fping ?? options.tools.ping) : null;
     this.rate = options.rate;
@@ -686,8 +684,8 @@ class Sweep {
    * Pings the local addresses held for it, in one fping at the full --rate (outside the ICMP
    * batches' limit: it is the sweep's first probe of these addresses), or takes over the fping
    * that the scan started ahead over the same addresses (SweepDiscoverer.pingAhead: it starts as
-   * soon as the scan holds its lock, while the writer and the sweep are set up). Each address's ARP wait
-   * starts when fping reaches it. Once fping has sent everything, every address still undecided
+   * soon as the scan holds its lock, while the writer and the sweep are set up). Each address's
+   * ARP wait starts when fping reaches it. Once fping has sent everything, every address still undecided
    * gets the datagram too: fping drops a request it could not send without a word (a firewall
    * rule on ICMP, a full send buffer), and then only the datagram makes the kernel ARP. By then an
    * address fping did reach has its neighbour entry, and the datagram only waits in it.
@@ -703,16 +701,18 @@ class Sweep {
     this.icmpFirst = [];
     // The fping started ahead of the sweep already pings the target's local addresses; only those
     // that joined since (a hostname's address) need one of their own.
+    const options = icmpFirstOptions(this.options, this.ctx.signal);
     let rest = batch;
+    // The rest's fping starts once the one started ahead has sent its last request: together they
+    // would go past --rate.
+    let startsAt = performance.now();
     if (ahead) {
       const pinged = new Set(ahead.addresses);
       rest = batch.filter((address) => !pinged.has(address));
       this.followIcmpFirst([...ahead.addresses], ahead.startedAt, (onAlive) => ahead.take(onAlive));
+      startsAt = Math.max(startsAt, ahead.startedAt + ahead.addresses.length * options.intervalMs);
     }
     if (rest.length > 0) {
-      // After the fping started ahead has sent its last request: together they would go past --rate.
-      const options = icmpFirstOptions(this.options, this.ctx.signal);
-      const startsAt = Math.max(performance.now(), (ahead?.startedAt ?? 0) + (ahead?.addresses.length ?? 0) * options.intervalMs);
       const wait = startsAt - performance.now();
       this.followIcmpFirst(rest, startsAt, async (onAlive) => {
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
